@@ -103,6 +103,26 @@ def cmd_data(args) -> int:
     return 1 if failures else 0
 
 
+BENCHMARKS = ("book", "ingest", "mentions", "data_layer")
+
+
+def cmd_bench(args) -> int:
+    import importlib
+
+    from .bench import machine, print_table, write_json
+
+    figures = []
+    for name in args.only or BENCHMARKS:
+        print(f"running benchmark: {name} ...", flush=True)
+        module = importlib.import_module(f"hfcompendium.bench.{name}")
+        figures += module.run(**({"scale": args.scale} if name in ("ingest", "mentions") else {}))
+    print()
+    print("machine:", ", ".join(f"{k} {v}" for k, v in machine().items()))
+    print_table(figures)
+    print(f"\nwritten to {write_json(figures, paths.PROJECT_ROOT / 'bench-results')}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hfcompendium", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -132,6 +152,12 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("ids", nargs="*", help="source ids (default: all)")
     data.add_argument("-v", "--verbose", action="store_true")
     data.set_defaults(func=cmd_data)
+
+    bench = sub.add_parser("bench", help="performance benchmarks: a table of figures and ratios, and JSON")
+    bench.add_argument("--only", nargs="+", choices=BENCHMARKS, help="benchmarks to run (default: all)")
+    bench.add_argument("--scale", type=float, default=1.0,
+                       help="fraction of the full synthetic sizes for ingest/mentions (1.0 = full)")
+    bench.set_defaults(func=cmd_bench)
 
     try:
         from .snapshots.cli import add_commands

@@ -101,6 +101,8 @@ def execute(path: Path, chapter_id: str, parameters: dict, out_dir: Path, manife
             ) from None
         executed = nbformat.read(executed_file, as_version=4)
         present_parameters(executed, parameters, defaults or {}, help_texts or {})
+        append_rerun_and_colophon(executed, chapter_id, parameters, defaults or {},
+                                  runlog.read_records(staging_run, runlog.READS_FILE))
         executed.metadata["hfcompendium"] = {"chapter": chapter_id, "parameters": parameters, **manifest}
         nbformat.write(executed, executed_file)
         (staging_run / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True, default=str))
@@ -139,6 +141,60 @@ def present_parameters(notebook, parameters: dict, defaults: dict, help_texts: d
     cell = nbformat.v4.new_markdown_cell("**Parameters of this run**\n\n" + "\n".join(rows))
     cell.metadata["tags"] = [PARAMETER_TABLE_TAG]
     notebook.cells.insert(insert_at, cell)
+
+
+KEY_PACKAGES = ("pandas", "numpy", "scipy", "pingouin", "altair", "vl-convert-python", "papermill",
+                "jupyter-book", "huggingface_hub", "transformers")
+
+
+def append_rerun_and_colophon(notebook, chapter_id: str, parameters: dict, defaults: dict, reads: list[dict]) -> None:
+    """End every chapter the same way: how to rerun it, and what exactly produced this page."""
+    from importlib import metadata
+
+    flags = " ".join(f"-p {name} {value}" for name, value in {**defaults, **parameters}.items())
+    rerun = (
+        "## Rerun this chapter\n\n"
+        "From a clone of the repository (after `make book` or `make test` created `.venv`), with other values "
+        "for any of the parameters above:\n\n"
+        f"```bash\n.venv/bin/hfcompendium run {chapter_id} {flags}\n```\n\n"
+        "Parameters are checked before anything runs; `.venv/bin/hfcompendium chapters` lists them all. "
+        "The launch button at the top of the page opens this chapter on Binder."
+    )
+    versions = []
+    for package in KEY_PACKAGES:
+        try:
+            versions.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            continue
+    seen, data_rows = set(), []
+    for read in reads:
+        if read["source"] not in seen:
+            seen.add(read["source"])
+            data_rows.append(f"| `{read['source']}` | `{read['sha256'][:16]}…` |")
+    colophon = (
+        "## Colophon\n\n"
+        f"Executed {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} at commit `{_commit()}` with Python "
+        f"{sys.version.split()[0]}; {', '.join(versions)}.\n\n"
+        + ("Data read (sha256 verified):\n\n| source | sha256 |\n|---|---|\n" + "\n".join(data_rows)
+           if data_rows else "This chapter read no registered data source.")
+    )
+    for text in (rerun, colophon):
+        cell = nbformat.v4.new_markdown_cell(text)
+        cell.metadata["tags"] = ["hfcompendium-appendix"]
+        notebook.cells.append(cell)
+
+
+def _commit() -> str:
+    from . import paths
+
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=paths.PROJECT_ROOT,
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=paths.PROJECT_ROOT,
+                               capture_output=True, text=True).stdout.strip()
+        return head + ("+modified" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
 
 
 def _cell_text(text: str) -> str:
