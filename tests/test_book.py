@@ -15,10 +15,15 @@ CLI = [sys.executable, "-m", "hfcompendium"]
 
 pytestmark = pytest.mark.slow
 
+# A token in the environment must never reach a notebook, a log or a page.
+SECRET = "hf_TESTSECRETnotarealtoken0123456789"
+
 
 @pytest.fixture(scope="module")
 def built_book(mirror):
-    completed = subprocess.run(CLI + ["book", "--all"], cwd=ROOT, capture_output=True, text=True)
+    env = {**os.environ, "HF_TOKEN": SECRET}
+    completed = subprocess.run(CLI + ["book", "--all"], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert SECRET not in completed.stdout + completed.stderr
     assert completed.returncode == 0, completed.stdout[-5000:] + completed.stderr[-5000:]
     return ROOT / "_build" / "html"
 
@@ -57,3 +62,18 @@ def test_second_build_executes_nothing(built_book):
     assert completed.returncode == 0, completed.stdout[-3000:]
     assert " 0 to execute" in completed.stdout
     assert "executing" not in completed.stdout
+
+
+def test_no_output_contains_the_token(built_book):
+    leaks = []
+    for folder in (ROOT / "_build", ROOT / "book" / "executed", ROOT / "book" / "generated"):
+        for file in folder.rglob("*"):
+            if file.is_file() and SECRET.encode() in file.read_bytes():
+                leaks.append(str(file))
+    assert not leaks, f"HF_TOKEN leaked into: {leaks[:5]}"
+
+
+def test_ledger_page_has_a_summary_and_badges(built_book):
+    html = (built_book / "book" / "generated" / "claims_ledger.html").read_text()
+    assert "Summary" in html
+    assert "sd-badge" in html, "verdicts are shown as badges"

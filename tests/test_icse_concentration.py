@@ -1,0 +1,42 @@
+"""Top-k share, Gini coefficient and Lorenz curve on hand-made download counts."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from hfcompendium.analysis import concentration
+
+
+def test_top_k_share():
+    assert concentration.top_k_share([1, 2, 3, 4], 1) == pytest.approx(0.4)
+    assert concentration.top_k_share([1, 2, 3, 4], 10) == 1.0
+    assert concentration.top_k_share([5, 5], 0) == 0.0
+    assert math.isnan(concentration.top_k_share([0, 0], 1))
+    assert math.isnan(concentration.top_k_share([], 1))
+
+
+def test_gini_extremes_and_a_known_value():
+    assert concentration.gini([5, 5, 5, 5]) == pytest.approx(0.0)
+    assert concentration.gini([0, 0, 0, 1]) == pytest.approx(0.75)        # (n - 1) / n
+    assert concentration.gini([1, 2, 3]) == pytest.approx(2 / 9)
+    assert concentration.gini([3, 1, 2]) == concentration.gini([1, 2, 3])   # order does not matter
+
+
+def test_gini_of_nothing_is_undefined_and_negative_counts_are_refused():
+    assert math.isnan(concentration.gini([]))
+    assert math.isnan(concentration.gini([0, 0]))
+    assert concentration.gini([None, 4, float("nan"), 4]) == pytest.approx(0.0)  # missing values ignored
+    with pytest.raises(ValueError):
+        concentration.gini([1, -1])
+
+
+def test_lorenz_curve_runs_from_origin_to_one_and_stays_below_the_diagonal():
+    curve = concentration.lorenz_curve([1, 1, 2, 6])
+    assert curve.iloc[0].tolist() == [0.0, 0.0] and curve.iloc[-1].tolist() == [1.0, 1.0]
+    assert curve["value_share"].tolist() == pytest.approx([0, 0.1, 0.2, 0.4, 1.0])
+    assert (curve["value_share"] <= curve["population_share"] + 1e-12).all()
+    thin = concentration.lorenz_curve(range(1, 1001), points=11)
+    assert len(thin) == 11 and thin.iloc[-1].tolist() == [1.0, 1.0]
+    assert concentration.lorenz_curve([]).values.tolist() == [[0.0, 0.0], [1.0, 1.0]]
