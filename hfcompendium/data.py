@@ -62,21 +62,20 @@ def load_many(prefix: str) -> pd.DataFrame:
 
 
 def provenance(source_ids: list[str]) -> pd.DataFrame:
-    """A small table naming where each source comes from, for a chapter's data section."""
+    """A compact table naming where each source comes from, for a chapter's data section.
+
+    The data catalogue page has the full record (description, citation, sha256, caveats)."""
     rows = []
     for sid in source_ids:
         s = get_source(sid)
         rows.append({
             "source": s.id,
-            "repository": s.repo,
-            "commit": s.commit[:12],
-            "file": s.path,
-            "snapshot": s.snapshot_date or "n/a",
-            "date basis": s.snapshot_date_basis,
-            "licence": s.licence,
-            "sha256": s.sha256[:12] + "…",
+            "file": s.filename,
+            "repository @ commit": f"{s.repo} @ {s.commit[:7]}",
+            "snapshot": f"{s.snapshot_date or 'n/a'} ({s.snapshot_date_basis})",
+            "licence": s.licence.split(" (")[0],
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).set_index("source")
 
 
 def _table_cache_file(src: Source) -> Path:

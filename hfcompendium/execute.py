@@ -153,11 +153,11 @@ def append_rerun_and_colophon(notebook, chapter_id: str, parameters: dict, defau
 
     flags = " ".join(f"-p {name} {value}" for name, value in {**defaults, **parameters}.items())
     rerun = (
-        "## Rerun this chapter\n\n"
-        "From a clone of the repository (after `make book` or `make test` created `.venv`), with other values "
-        "for any of the parameters above:\n\n"
+        "## Reproduce this page\n\n"
+        "This page was produced by the command below, run from a clone of the repository (after `make book` "
+        "or `make test` created `.venv`). Change any value to explore; parameters are checked before anything "
+        "runs, and `.venv/bin/hfcompendium chapters` lists them all.\n\n"
         f"```bash\n.venv/bin/hfcompendium run {chapter_id} {flags}\n```\n\n"
-        "Parameters are checked before anything runs; `.venv/bin/hfcompendium chapters` lists them all. "
         "The launch button at the top of the page opens this chapter on Binder."
     )
     versions = []

@@ -23,7 +23,7 @@ PAPER_TITLES = {
 BADGES = {
     claims_module.REPRODUCED: "{bdg-success}`reproduced`",
     claims_module.DIFFERS: "{bdg-warning}`differs`",
-    claims_module.NOT_REPRODUCIBLE: "{bdg-secondary}`not reproducible`",
+    claims_module.NOT_REPRODUCIBLE: "{bdg-dark}`not reproducible`",
     claims_module.NOT_COMPUTED: "{bdg-danger}`not computed`",
 }
 
@@ -58,13 +58,17 @@ def write_if_changed(path: Path, text: str) -> bool:
 
 def ledger_markdown(results: list[claims_module.Result], chapter_titles: dict[str, str]) -> str:
     lines = [
+        "---",
+        "html_theme.sidebar_secondary.remove: true",
+        "---",
         "# Claims ledger",
         "",
         "Every number the three papers report that this book addresses, beside the number the book",
         "computes from public data when it is built. The verdict is derived, never typed: a value is",
         "*reproduced* when it equals the reported one up to the paper's rounding (or the claim's stated",
         "tolerance), *differs* otherwise, and *not reproducible* when the public data cannot give it;",
-        "the note says why. *Not computed* marks a claim no chapter has recorded yet.",
+        "the note says why, and may show the nearest number that can be computed.",
+        "*Not computed* marks a claim no chapter has recorded yet.",
         "",
         "## Summary",
         "",
@@ -78,28 +82,36 @@ def ledger_markdown(results: list[claims_module.Result], chapter_titles: dict[st
             f"{row[claims_module.DIFFERS]} | {row[claims_module.NOT_REPRODUCIBLE]} | "
             f"{row[claims_module.NOT_COMPUTED]} | {row['total']} |"
         )
-    by_paper: dict[str, list] = defaultdict(list)
+    by_paper: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for result in results:
-        by_paper[result.claim.paper].append(result)
+        by_paper[result.claim.paper][result.claim.chapter].append(result)
     for paper in sorted(by_paper):
-        lines += ["", f"## {PAPER_TITLES.get(paper, paper)} {{cite}}`{paper}`", "",
-                  "| claim | where | statement | reported | computed | verdict | note | chapter |",
-                  "|---|---|---|---:|---:|---|---|---|"]
-        for r in by_paper[paper]:
-            chapter = r.claim.chapter
-            link = (f"{{doc}}`{cell(chapter_titles[chapter])} </book/executed/{chapter}>`"
-                    if chapter in chapter_titles else cell(chapter))
-            lines.append(
-                f"| `{cell(r.claim.id)}` | {cell(r.claim.where)} | {cell(r.claim.statement)} | "
-                f"{number(r.claim.reported)} | {number(r.computed)} | {BADGES[r.verdict]} | "
-                f"{cell(r.note)} | {link} |"
-            )
+        lines += ["", f"## {PAPER_TITLES.get(paper, paper)}", "", f"Paper: {{cite:t}}`{paper}`."]
+        for chapter, chapter_results in by_paper[paper].items():
+            title = (f"{{doc}}`{cell(chapter_titles[chapter])} </book/executed/{chapter}>`"
+                     if chapter in chapter_titles else cell(chapter))
+            counts = defaultdict(int)
+            for r in chapter_results:
+                counts[r.verdict] += 1
+            tally = ", ".join(f"{n} {verdict}" for verdict, n in counts.items())
+            lines += ["", f"### {cell(chapter_titles.get(chapter, chapter))}", "",
+                      f"Computed in {title} ({tally}).", "",
+                      "| where | statement | reported | computed | verdict | note |",
+                      "|---|---|---:|---:|---|---|"]
+            for r in chapter_results:
+                lines.append(
+                    f"| {cell(r.claim.where)} | {cell(r.claim.statement)} <br> <small>`{cell(r.claim.id)}`</small> | "
+                    f"{number(r.claim.reported)} | {number(r.computed)} | {BADGES[r.verdict]} | {cell(r.note)} |"
+                )
     return "\n".join(lines) + "\n"
 
 
 def catalogue_markdown(readers_of: dict[str, list[str]], rows_of: dict[str, str], chapter_titles: dict[str, str]) -> str:
     registry = load_registry()
     lines = [
+        "---",
+        "html_theme.sidebar_secondary.remove: true",
+        "---",
         "# Data catalogue",
         "",
         "Every file the book reads, generated from the source registry (`data/sources.yml`). Each is the",

@@ -182,7 +182,7 @@ claims.recorded_table("esem2024.")
 #   likely to be reused at all.
 
 # %% [markdown]
-# ## Rerunning with other parameters
+# ## Rerun this chapter
 #
 # ```bash
 # .venv/bin/hfcompendium run esem_c2_descendants -p drop_duplicates false

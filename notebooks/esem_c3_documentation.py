@@ -299,7 +299,7 @@ claims.recorded_table("esem2024.")
 #   group depends on the order of the data (the table reports the size of the tie).
 
 # %% [markdown]
-# ## Rerunning with other parameters
+# ## Rerun this chapter
 #
 # ```bash
 # .venv/bin/hfcompendium run esem_c3_documentation -p card_score hn5318

@@ -209,7 +209,7 @@ claims.recorded_table("esem2024.")
 #   public figures, not as a check.
 
 # %% [markdown]
-# ## Rerunning with other parameters
+# ## Rerun this chapter
 #
 # The parameter only filters the table shown; for example:
 #

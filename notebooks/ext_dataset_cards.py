@@ -157,7 +157,7 @@ claims.recorded_table("esem2024.")
 # - The model curve counts any card field; the dataset curve follows the `card` parameter.
 
 # %% [markdown]
-# ## Rerunning with other parameters
+# ## Rerun this chapter
 #
 # ```bash
 # .venv/bin/hfcompendium run ext_dataset_cards -p card has_card

@@ -168,7 +168,7 @@ claims.recorded_table("esem2024.")
 # - The links (2023) and the listing (2022) are a year apart.
 
 # %% [markdown]
-# ## Rerunning with other parameters
+# ## Rerun this chapter
 #
 # ```bash
 # .venv/bin/hfcompendium run ext_downstream_reuse -p top_k 50

@@ -183,7 +183,7 @@ claims.recorded_table("icse2023.")
 #   since (see the model-card curve in the SANER chapters).
 
 # %% [markdown]
-# ## Rerunning with other parameters
+# ## Rerun this chapter
 #
 # ```bash
 # .venv/bin/hfcompendium run icse_documentation -p groups 4

@@ -154,7 +154,7 @@ claims.recorded_table("icse2023.")
 #   choosing models by download counts.
 
 # %% [markdown]
-# ## Rerunning with other parameters
+# ## Rerun this chapter
 #
 # ```bash
 # .venv/bin/hfcompendium run icse_interviews -p memo "Model performance or architecture"

@@ -186,7 +186,7 @@ claims.recorded_table("icse2023.")
 #   models may simply be the best for common tasks, or be fetched by pipelines and tests.
 
 # %% [markdown]
-# ## Rerunning with other parameters
+# ## Rerun this chapter
 #
 # ```bash
 # .venv/bin/hfcompendium run icse_popularity -p top_n 1000
