@@ -1,9 +1,10 @@
-"""Altair charts that render in the built book with no network.
+"""Charts and tables that render safely in the built book with no network.
 
 Altair's default renderer loads Vega from a CDN, which shows an error offline.
 `setup()` switches the kernel to the SVG renderer (vl-convert renders the chart
 in-process), so every chart is stored in the notebook as a self-contained SVG.
-Text in an SVG is XML-escaped, so model ids from the Hub show as text.
+Text in an SVG is XML-escaped, so model ids from the Hub show as text (styled
+tables go through `hfcompendium.display.table` for the same reason).
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ import altair as alt
 import pandas as pd
 from myst_nb import glue
 
-from hfcompendium import charts, claims, data
+from hfcompendium import charts, claims, data, display
 from hfcompendium.analysis import documentation as doc
 
 charts.setup()
@@ -115,8 +115,8 @@ glue("uses_training_identical", identical, display=False)
 glue("kappa_training", float(agreement.set_index("section").loc["training", "kappa"]), display=False)
 glue("kappa_uses", float(agreement.set_index("section").loc["how_to_use", "kappa"]), display=False)
 glue("n_cards", len(cards), display=False)
-agreement[["section", "labelled", "detected", "accuracy", "precision", "recall", "kappa"]].style.format(
-    {"accuracy": "{:.2f}", "precision": "{:.2f}", "recall": "{:.2f}", "kappa": "{:.2f}"}).hide(axis="index")
+display.table(agreement[["section", "labelled", "detected", "accuracy", "precision", "recall", "kappa"]],
+              {"accuracy": "{:.2f}", "precision": "{:.2f}", "recall": "{:.2f}", "kappa": "{:.2f}"})
 
 # %%
 alt.Chart(agreement, title="Agreement of the detector with the reference labels").mark_bar().encode(
@@ -154,7 +154,7 @@ cards_result = pd.DataFrame(rows)
 glue("n_group", n_group, display=False)
 columns = ["data", "popularity", "score", "n_top", "n_bottom", "mean_top", "mean_bottom", "mean_diff", "diff_low",
            "diff_high", "rank_biserial", "rb_low", "rb_high", "p"]
-cards_result[columns + ["ties at the bottom value"]].style.format({"p": "{:.1e}"}, precision=3).hide(axis="index")
+display.table(cards_result[columns + ["ties at the bottom value"]], {"p": "{:.1e}"}, precision=3)
 
 # %%
 dist = pd.concat(distributions)
@@ -205,9 +205,10 @@ for source, table in (("detector", detected), ("hn5318", labels)):
 grid = pd.DataFrame(grid)
 glue("grid_min_rb_downloads", float(grid.loc[grid["popularity"] == "downloads", "rank_biserial"].min()), display=False)
 glue("grid_max_rb_downloads", float(grid.loc[grid["popularity"] == "downloads", "rank_biserial"].max()), display=False)
-grid.pivot_table(index=["labels", "group share"], columns="popularity", values=["rank_biserial", "p"]).style.format(
+display.table(
+    grid.pivot_table(index=["labels", "group share"], columns="popularity", values=["rank_biserial", "p"]),
     {("rank_biserial", "downloads"): "{:.2f}", ("rank_biserial", "likes"): "{:.2f}", ("p", "downloads"): "{:.1e}",
-     ("p", "likes"): "{:.1e}"})
+     ("p", "likes"): "{:.1e}"}, index=True)
 
 # %% [markdown]
 # By downloads the effect is positive under every choice (r from
@@ -247,10 +248,10 @@ glue("n_listing_group", n_listing_group, display=False)
 glue("n_reused", len(reused), display=False)
 glue("listing_rb", float(listing_result.loc[0, "rank_biserial"]), display=False)
 glue("reuse_rb", float(listing_result.loc[1, "rank_biserial"]), display=False)
-listing_result[columns].style.format({"p": "{:.1e}"}, precision=3).hide(axis="index")
+display.table(listing_result[columns], {"p": "{:.1e}"}, precision=3)
 
 # %%
-shares.style.format("{:.1%}")
+display.table(shares, "{:.1%}", index=True)
 
 # %% [markdown]
 # Among the {glue:text}`n_info:,d` listed models with information, the

@@ -28,7 +28,7 @@ import altair as alt
 import pandas as pd
 from myst_nb import glue
 
-from hfcompendium import charts, claims, data
+from hfcompendium import charts, claims, data, display
 
 charts.setup()
 
@@ -118,7 +118,7 @@ for answer in ("performance", "architecture", "both"):
 coded.set_index("participant")
 
 # %%
-memos[["participant", memo]].set_index("participant").style.set_properties(**{"white-space": "pre-wrap", "text-align": "left"})
+display.table(memos[["participant", memo]].set_index("participant"), index=True).set_properties(**{"white-space": "pre-wrap", "text-align": "left"})
 
 # %% [markdown]
 # By the rule above, {glue:text}`n_popularity:d` of the interviewees

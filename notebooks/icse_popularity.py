@@ -28,7 +28,7 @@ import altair as alt
 import pandas as pd
 from myst_nb import glue
 
-from hfcompendium import charts, claims, data
+from hfcompendium import charts, claims, data, display
 from hfcompendium.analysis import concentration
 
 charts.setup()
@@ -109,7 +109,7 @@ for registry in summary.index:
     glue(f"share_{registry}", float(summary.loc[registry, f"top-{top_k} share"]), display=False)
 glue("top_n", int(top_n), display=False)
 glue("top_k", int(top_k), display=False)
-summary.style.format({f"top-{top_k} share": "{:.1%}", "gini": "{:.3f}"})
+display.table(summary, {f"top-{top_k} share": "{:.1%}", "gini": "{:.3f}"}, index=True)
 
 # %%
 lorenz = pd.concat(curves)

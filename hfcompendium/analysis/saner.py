@@ -151,9 +151,10 @@ def comparison_display(chapter: str) -> pd.DataFrame:
 
 
 def show(table: pd.DataFrame, formats: dict | None = None, na_rep: str = ""):
-    """A table for a chapter: no index column, text HTML-escaped (codes and patterns contain "<", "&"),
-    and optional per-column formats such as {"share": "{:.2f}"}."""
-    return table.style.format(formats or {}, escape="html", na_rep=na_rep).hide(axis="index")
+    """A chapter table: no index column, text HTML-escaped, optional per-column formats."""
+    from hfcompendium.display import table as styled_table
+
+    return styled_table(table, formats, na_rep=na_rep)
 
 
 def unrecorded_claims(chapter: str) -> list[str]:
