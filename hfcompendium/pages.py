@@ -128,13 +128,14 @@ def catalogue_markdown(readers_of: dict[str, list[str]], rows_of: dict[str, str]
                   f"Citation: {cell(first.citation)}", "",
                   "| source | what | snapshot | rows | used by | sha256 |", "|---|---|---|---:|---|---|"]
         for s in sources:
+            licence = "" if s.licence == first.licence else f" <br> Licence: {cell(s.licence)}"
             used = ", ".join(
                 f"{{doc}}`{cell(chapter_titles.get(c, c))} </book/executed/{c}>`" for c in readers_of.get(s.id, [])
             ) or "—"
             origin = f"[{cell(s.filename)}]({s.url})"
             snapshot = f"{cell(s.snapshot_date or 'n/a')} ({cell(s.snapshot_date_basis)})"
             lines.append(
-                f"| `{cell(s.id)}` {origin} | {cell(s.description)} <br> *{cell(s.snapshot_note)}* | {snapshot} | "
+                f"| `{cell(s.id)}` {origin} | {cell(s.description)} <br> *{cell(s.snapshot_note)}*{licence} | {snapshot} | "
                 f"{rows_of.get(s.id, '—')} | {used} | `{s.sha256[:16]}…` |"
             )
         lines.append("")

@@ -14,7 +14,7 @@
 # %% [markdown]
 # # Downloads and direct descendants
 #
-# The second measurement Jones et al. {cite}`esem2024` made for their claim C2 ("popularity drives
+# The second measurement {cite:t}`esem2024` made for their claim C2 ("popularity drives
 # reuse") relates how often models are downloaded to how many models are fine-tuned from them
 # (their direct descendants). Their Figure 7 shows a log-log heat map with a best-fit line and
 # calls the correlation weak but positive. The data behind the figure are public; this chapter

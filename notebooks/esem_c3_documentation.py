@@ -14,7 +14,7 @@
 # %% [markdown]
 # # Documentation and popularity
 #
-# Jones et al. {cite}`esem2024` read the claim "documentation quality influences model
+# {cite:t}`esem2024` read the claim "documentation quality influences model
 # selection" (their C3) as: better documented models are more popular. They scored the model cards
 # of the most and least popular PeaTMOSS models for five sections (description, limitations, how
 # to use, training, evaluation), asking a large language model whether each is present, added a

@@ -12,7 +12,7 @@
 # %% [markdown]
 # # The claims of the review
 #
-# Jones et al. {cite}`esem2024` searched the literature on pre-trained model reuse on Hugging
+# {cite:t}`esem2024` searched the literature on pre-trained model reuse on Hugging
 # Face, extracted the claims the studies make, and consolidated them (their Table 3). They
 # marked a few of them as lacking large-scale quantitative support and went on to measure those.
 # This chapter writes the consolidated claims down as data, counts what can be counted, and

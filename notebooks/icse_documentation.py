@@ -12,7 +12,7 @@
 # %% [markdown]
 # # Documentation in the registry, mid-2022
 #
-# Jiang et al. {cite}`icse2023` characterise documentation across the Hugging Face registry:
+# {cite:t}`icse2023` characterise documentation across the Hugging Face registry:
 # model cards vary greatly in completeness, and many popular models have minimal documentation.
 # The summary available to this book gives no figures, so this chapter measures both statements on
 # the Hub listing that the ICSE artifact saved in mid-2022, with explicit definitions that

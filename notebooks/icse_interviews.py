@@ -12,7 +12,7 @@
 # %% [markdown]
 # # Who was interviewed, and what they said about popularity
 #
-# Besides mining the registry, Jiang et al. {cite}`icse2023` interviewed practitioners who reuse
+# Besides mining the registry, {cite:t}`icse2023` interviewed practitioners who reuse
 # pre-trained models. Their artifact publishes the participants' demographics (pseudonymised as
 # numbers) and the analysis memos written for each interview. This chapter shows who took part,
 # and reads two memo questions with explicit rules: which traditional attribute (popularity,

@@ -13,7 +13,7 @@
 # %% [markdown]
 # # How concentrated downloads are
 #
-# Jiang et al. {cite}`icse2023` motivated their study of pre-trained model reuse by comparing
+# {cite:t}`icse2023` motivated their study of pre-trained model reuse by comparing
 # Hugging Face with PyPI and npm: how many packages there are and how downloads spread over them.
 # Their summary states that reusers mostly pick models by name, download count or informal
 # search. If that is so, downloads should pile up on a few models. This chapter measures how

@@ -14,7 +14,7 @@
 # %% [markdown]
 # # RQ1: the challenges of reusing pre-trained models
 #
-# Taraghi et al. {cite}`saner2024` read a random sample of discussions from the Hugging Face
+# {cite:t}`saner2024` read a random sample of discussions from the Hugging Face
 # forum and sorted the difficulties people describe into a taxonomy of challenges. This chapter
 # rebuilds the challenge half of their Table I from the replication package, checks the counts
 # quoted around it, and looks at which forum categories the coded discussions come from.

@@ -14,7 +14,7 @@
 # %% [markdown]
 # # RQ1: challenges by expertise and over time
 #
-# Taraghi et al. {cite}`saner2024` compared the challenges raised in the forum categories
+# {cite:t}`saner2024` compared the challenges raised in the forum categories
 # *Beginners* and *Intermediate* (their Figure 2) and looked for trends in the challenges over
 # time. Both analyses need to know which challenge each open code belongs to, and the
 # replication package does not say. This chapter shows what the published files support

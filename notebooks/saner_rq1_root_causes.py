@@ -12,8 +12,8 @@
 # %% [markdown]
 # # RQ1: the root causes of the challenges
 #
-# For the forum topics whose question received an accepted answer, Taraghi et al.
-# {cite}`saner2024` worked out what had caused the asker's problem and grouped these root causes
+# For the forum topics whose question received an accepted answer,
+# {cite:t}`saner2024` worked out what had caused the asker's problem and grouped these root causes
 # into their Table II: causes on the user's side, causes on Hugging Face's side, external
 # platforms, and the rest. The replication package gives each root cause as free text. This
 # chapter maps those texts onto the rows of Table II with explicit rules and recounts the table.

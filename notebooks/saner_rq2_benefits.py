@@ -12,7 +12,7 @@
 # %% [markdown]
 # # RQ2: what the community gives to people who reuse models
 #
-# Besides challenges, Taraghi et al. {cite}`saner2024` coded what the forum community brings to
+# Besides challenges, {cite:t}`saner2024` coded what the forum community brings to
 # people reusing pre-trained models: expert answers, collaboration, thanks, calls for
 # collaboration, announcements and newcomers from other fields. This chapter rebuilds the
 # benefit half of Table I from the replication package and checks the shares quoted in the text.

@@ -79,7 +79,9 @@ def test_screenshots_of_the_intro_the_ledger_and_a_chapter(site, chromium):
              "claims_ledger": ("book/generated/claims_ledger.html", True),
              "data_catalogue": ("book/generated/data_catalogue.html", False),
              "teaching_guide": ("book/teaching_guide.html", False)}
-    with_charts = [c for c in chapter_ids() if "_images/" in (site / "book" / "executed" / f"{c}.html").read_text()]
+    in_toc_order = re.findall(r"file:\s*book/executed/(\S+)", (ROOT / "_toc.yml").read_text())
+    with_charts = [c for c in in_toc_order if (site / "book" / "executed" / f"{c}.html").exists()
+                   and "_images/" in (site / "book" / "executed" / f"{c}.html").read_text()]
     if with_charts:
         shots[f"chapter-{with_charts[0]}"] = (f"book/executed/{with_charts[0]}.html", True)
     if SCREENSHOTS.exists():
@@ -158,6 +160,11 @@ glue("first_id", ids[0], display=False)
 frame
 
 # %%
+from hfcompendium import display
+
+display.table(frame, {"downloads": "{:,}"})
+
+# %%
 alt.Chart(frame).mark_bar().encode(x=alt.X("model_id:N", title="model"), y="downloads:Q")
 '''
 
@@ -166,8 +173,8 @@ alt.Chart(frame).mark_bar().encode(x=alt.X("model_id:N", title="model"), y="down
 def hostile_book(tmp_path_factory) -> Path:
     """A small book with the project's configuration, whose data are hostile model ids.
 
-    The chapter runs through the same execution as the book's chapters (papermill, SVG charts,
-    glue) and a generated page puts the ids in a table with `hfcompendium.pages.cell`, as the
+    The chapter runs through the same execution as the book's chapters (papermill, a DataFrame,
+    a styled table from `hfcompendium.display.table`, an SVG chart, glue) and a generated page puts the ids in a table with `hfcompendium.pages.cell`, as the
     ledger and the catalogue do."""
     from hfcompendium.chapters import load_chapter
     from hfcompendium.execute import execute_in_subprocess
@@ -175,7 +182,8 @@ def hostile_book(tmp_path_factory) -> Path:
 
     book = tmp_path_factory.mktemp("hostile-book")
     shutil.copy(ROOT / "_config.yml", book / "_config.yml")
-    shutil.copytree(ROOT / "book" / "_ext", book / "book" / "_ext")
+    for folder in ("_ext", "_static"):
+        shutil.copytree(ROOT / "book" / folder, book / "book" / folder)
     shutil.copy(ROOT / "book" / "references.bib", book / "book" / "references.bib")
     (book / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nchapters:\n  - file: book/executed/hub_strings\n")
     rows = "\n".join(f"| {cell(model)} | {n} |" for n, model in enumerate(HOSTILE_IDS))
@@ -207,6 +215,8 @@ def test_model_ids_from_the_hub_show_as_text(hostile_book, chromium, page):
     for model in HOSTILE_IDS:
         assert model in report.text, f"{model!r} is not shown as text on {page}"
     if page.startswith("book/executed/"):
+        for model in HOSTILE_IDS:
+            assert report.text.count(model) >= 2, f"{model!r}: shown by the DataFrame but not by display.table"
         assert "The first id is " + HOSTILE_IDS[0] in report.text, "glued text is not shown as text"
         assert any(c["width"] > 0 and c["height"] > 0 for c in report.charts), "the chart did not render"
         svg = "".join(p.read_text() for p in (hostile_book / "_images").glob("*.svg"))
