@@ -38,7 +38,7 @@ import pandas as pd
 from myst_nb import glue
 
 from hfcompendium import charts, claims, data
-from hfcompendium.analysis import preservation
+from hfcompendium.analysis import live, preservation
 
 charts.setup()
 
@@ -59,7 +59,9 @@ charts.setup()
 # PeaTMOSS crawl's field table counts how many models declare each library.
 
 # %%
-data.provenance(["esem2024_direct_descendants_per_download", "peatmoss_hf_none_freq"])
+live_data = live.declare(hub_snapshot)
+live.provenance(["esem2024_direct_descendants_per_download", "peatmoss_hf_none_freq"],
+                {hub_snapshot: ["base_model_links", "models" if library_source == "tags" else "libraries"]})
 
 # %%
 links = libraries = None
@@ -121,20 +123,23 @@ none_freq = data.load("peatmoss_hf_none_freq")
 declared = none_freq[none_freq["table"] == 3].rename(columns={"name": "library", "freq": "rate"})
 glue("transformers_declared", float(declared.set_index("library").loc["transformers", "rate"]), display=False)
 glue("no_library_declared", float(declared.set_index("library").loc["None", "rate"]), display=False)
-if available:
-    rates = preservation.preservation_rates(links, libraries, min_libraries=min_libraries)
+rates = (preservation.preservation_rates(links, libraries, min_libraries=min_libraries) if available
+         else pd.DataFrame(columns=preservation.COLUMNS))
+if not rates.empty:
     chart_data, x_title = rates.head(top_libraries), "preservation rate"
 else:
-    rates = pd.DataFrame(columns=preservation.COLUMNS)
     chart_data = declared[declared["library"] != "None"].head(top_libraries)
     x_title = "share of all models declaring the library (PeaTMOSS crawl)"
 glue("results_note", "The table gives the preservation rates of this snapshot and the chart its most preserved "
-     "libraries." if available else "Without the two tables the rates stay empty, and the chart shows instead "
-     "which libraries Hub models declare.", display=False)
+     "libraries." if not rates.empty else
+     f"No base model of {hub_snapshot} supports {min_libraries} or more libraries and has a recorded descendant, so "
+     "the rates stay empty, and the chart shows instead which libraries Hub models declare." if available else
+     "Without the two tables the rates stay empty, and the chart shows instead which libraries Hub models declare.",
+     display=False)
 rates
 
 # %%
-alt.Chart(chart_data, title="Preservation rate by library" if available else "Libraries declared by Hub models, 2023"
+alt.Chart(chart_data, title="Preservation rate by library" if not rates.empty else "Libraries declared by Hub models, 2023"
           ).mark_bar().encode(
     x=alt.X("rate:Q", title=x_title, axis=alt.Axis(format="%")),
     y=alt.Y("library:N", sort="-x", title=None),
@@ -166,10 +171,12 @@ if available and not rates.empty:
         claims.record("esem2024.fig5.second_library", str(ranked.loc[1, "library"]), note=f"snapshot {hub_snapshot}")
 else:
     reason = ("not reproducible from public data: the PeaTMOSS base-model links and model libraries are not "
-              "published, and this run has no Hub snapshot with both tables")
+              "published, and " + (f"no base model of {hub_snapshot} qualifies (min_libraries = {min_libraries})"
+                                   if available else "this run has no Hub snapshot with both tables"))
     for claim_id in ("esem2024.s5_3_2.transformers_preservation", "esem2024.fig5.most_preserved_library",
                      "esem2024.fig5.second_library"):
         claims.record_unavailable(claim_id, reason)
+live.note(live.summary("", live_data))
 claims.recorded_table("esem2024.")
 
 # %% [markdown]

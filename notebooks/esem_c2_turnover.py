@@ -36,7 +36,7 @@ import pandas as pd
 from myst_nb import glue
 
 from hfcompendium import charts, claims, data
-from hfcompendium.analysis import turnover
+from hfcompendium.analysis import live, turnover
 
 charts.setup()
 PAPER_K = 1000
@@ -78,7 +78,8 @@ chosen = {
     "npm": turnover.parse_snapshot_ids(npm_snapshots, [s.id for s in data.sources("npm_top_download_")]),
     "PyPI": turnover.parse_snapshot_ids(pypi_snapshots, [s.id for s in data.sources("pypi_top_30d_")]),
 }
-data.provenance([sid for ids in chosen.values() for sid in ids])
+live_data = live.declare(hub_snapshot)
+live.provenance([sid for ids in chosen.values() for sid in ids], {hub_snapshot: ["models"]})
 
 # %% [markdown]
 # ## The method
@@ -111,9 +112,11 @@ for sid in chosen["Hugging Face"]:
 if hub_snapshot != "replication":
     from hfcompendium import snapshots
 
-    live = snapshots.load_table(hub_snapshot, "models")
-    captured = snapshots.get_snapshot(hub_snapshot).captured_at[:10]
-    ranked["Hugging Face"][f"{captured} (live snapshot {hub_snapshot})"] = turnover.ranked_names(live, "id", "downloads")
+    live_models = snapshots.load_table(hub_snapshot, "models")
+    live_info = snapshots.get_snapshot(hub_snapshot)
+    ranked["Hugging Face"][f"{live_info.captured_at[:10]} (live snapshot {hub_snapshot})"] = turnover.ranked_names(
+        live_models, "id", "downloads")
+    live.note(turnover.live_point_note(hub_snapshot, len(live_models), k, live_info.parameters.get("limit")))
 for registry in ("npm", "PyPI"):
     for sid in chosen[registry]:
         ranked[registry][label(sid)] = data.load(sid).sort_values("rank")["name"].tolist()
@@ -248,6 +251,8 @@ if k == PAPER_K:
     claims.record("esem2024.s5_4_2.hf_turns_over_more_than_npm",
                   int(hf["turnover_share"].min() > npm["turnover_share"].max()),
                   note="smallest Hugging Face turnover share against the largest npm one")
+live.note(live.summary("", live_data), "The paragraph below reads the book's own build, without the live point."
+          if live_data else "")
 claims.recorded_table("esem2024.")
 
 # %% [markdown]

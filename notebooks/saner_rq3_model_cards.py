@@ -35,7 +35,7 @@ import pandas as pd
 from myst_nb import glue
 
 from hfcompendium import charts, claims, data
-from hfcompendium.analysis import saner
+from hfcompendium.analysis import live, saner
 
 CHAPTER = "saner_rq3_model_cards"
 charts.setup()
@@ -55,7 +55,8 @@ charts.setup()
 # %%
 cards_all = saner.card_table(hub_snapshot)
 cards = saner.cards_in_window(cards_all, window_start, window_end)
-data.provenance([saner.CARDS_SOURCE])
+live_data = live.declare(hub_snapshot)
+live.provenance([saner.CARDS_SOURCE], {hub_snapshot: ["cards_monthly"]}, replaced={saner.CARDS_SOURCE: hub_snapshot})
 
 # %% [markdown]
 # ## The method
@@ -76,12 +77,19 @@ data.provenance([saner.CARDS_SOURCE])
 # %%
 overall = saner.card_overall(cards)
 whole = saner.card_overall(cards_all)
+live.note(live.window_note(cards_all, window_start, window_end, snapshot=hub_snapshot, what="new models",
+                           parameters=("window_start", "window_end"), value="models"))
 for name, value in {"months": overall["months"], "models": overall["models"], "with_card": overall["with_card"],
-                    "share": overall["share"], "first": cards["month"].min(), "last": cards["month"].max()}.items():
+                    "share": overall["share"], "first": cards["month"].min() if len(cards) else window_start,
+                    "last": cards["month"].max() if len(cards) else window_end}.items():
     glue(name, value, display=False)
 missing_reason = ("the package's monthly table covers only models created {first}..{last}; models created in other "
                   "months (including the partial June 2023) are not in it").format(first=cards_all["month"].min(),
                                                                                  last=cards_all["month"].max())
+if live_data:
+    span = f"{cards_all['month'].min()}..{cards_all['month'].max()}" if len(cards_all) else "no month"
+    missing_reason = (f"the snapshot counts the models on the Hub when it was captured, by creation month ({span}); "
+                      "models whose only creation date is the 2022-03-02 sentinel are not in it")
 claims.record_unavailable("saner2024.sec4c3.models_mined", missing_reason + "; the value shown is the table's total",
                           value=whole["models"])
 claims.record_unavailable("saner2024.sec4c3.models_with_card", missing_reason + "; the value shown is the table's total",
@@ -135,7 +143,12 @@ glue("tools_month", tools_month, display=False)
 glue("min_models", int(cards["models"].min()) if len(cards) else 0, display=False)
 glue("max_models", int(cards["models"].max()) if len(cards) else 0, display=False)
 increased = (compare["p"] < 0.05) or (trend_after.r > 0 and trend_after.p < 0.05)
-claims.record("saner2024.sec4c3.not_increased", "increase" if increased else "no increase",
+tested = not (pd.isna(compare["p"]) and pd.isna(trend_after.p))
+live.note("" if compare["months_before"] and compare["months_after"] and len(cards) >= 3 else
+          f"The window has {compare['months_before']} months before {tools_month} and {compare['months_after']} from "
+          "it on: Mann-Whitney needs a month on each side and Mann-Kendall three months, so the values they cannot "
+          "give show as nan.")
+claims.record("saner2024.sec4c3.not_increased", ("increase" if increased else "no increase") if tested else "not tested",
               note=f"Mann-Whitney (months from {tools_month} higher?) p = {compare['p']:.2g}, rank-biserial r = "
                    f"{compare['rbc']:.2f}; Mann-Kendall tau from {tools_month} = {trend_after.r:.2f} (p = {trend_after.p:.2g})")
 saner.show(pd.DataFrame([
@@ -170,8 +183,8 @@ glue("n_months", len(cards), display=False)
 glue("n_above_after", len(above_after), display=False)
 glue("fraction_above", 100 * fraction, display=False)
 glue("threshold", threshold, display=False)
-glue("threshold_verdict", "the data support the statement" if fraction <= 0.10 else "the data do not support the statement",
-     display=False)
+glue("threshold_verdict", "the data support the statement" if fraction <= 0.10 else "the data do not support the statement"
+     if len(cards) else "there is no month to judge the statement on", display=False)
 claims.record("saner2024.sec4c3.below_threshold",
               f"at most 10% of months above {threshold:g}" if fraction <= 0.10 else
               f"{len(above)} of {len(cards)} months above {threshold:g}",
@@ -197,13 +210,15 @@ glue("n_claims", len(comparison), display=False)
 glue("n_reproduced", verdicts[claims.REPRODUCED], display=False)
 glue("n_differs", verdicts[claims.DIFFERS], display=False)
 glue("n_unavailable", verdicts[claims.NOT_REPRODUCIBLE], display=False)
+glue("comparison_summary", live.summary(
+    f"Of {len(comparison)} statements, {verdicts[claims.REPRODUCED]} are reproduced, {verdicts[claims.DIFFERS]} with a "
+    f"different value and {verdicts[claims.NOT_REPRODUCIBLE]} cannot be computed: the monthly table leaves out part "
+    "of the mined models, so the paper's totals and overall share cannot be recounted, only approached.", live_data),
+    display=False)
 saner.show(saner.comparison_display(CHAPTER))
 
 # %% [markdown]
-# Of {glue:text}`n_claims` statements, {glue:text}`n_reproduced` are reproduced,
-# {glue:text}`n_differs` with a different value and {glue:text}`n_unavailable` cannot be computed: the monthly
-# table leaves out part of the mined models, so the paper's totals and overall share cannot be
-# recounted, only approached.
+# {glue:text}`comparison_summary`
 
 # %% [markdown]
 # ## Caveats

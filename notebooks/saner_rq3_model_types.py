@@ -41,7 +41,7 @@ import pandas as pd
 from myst_nb import glue
 
 from hfcompendium import charts, claims, data
-from hfcompendium.analysis import saner, stats
+from hfcompendium.analysis import live, saner, stats
 
 CHAPTER = "saner_rq3_model_types"
 charts.setup()
@@ -65,7 +65,9 @@ charts.setup()
 forum_long = saner.forum_type_counts(forum_snapshot)
 hub_long = saner.hub_type_counts(hub_snapshot)
 hub_last_modified = saner.hub_type_counts_last_modified()
-data.provenance([saner.FORUM_SOURCE, saner.HUB_SOURCE, saner.HUB_SOURCE_LAST_MODIFIED])
+live_data = live.declare(hub_snapshot, forum_snapshot)
+live.provenance([saner.FORUM_SOURCE, saner.HUB_SOURCE, saner.HUB_SOURCE_LAST_MODIFIED],
+                {forum_snapshot: ["mentions_monthly"], hub_snapshot: ["model_types_monthly"]})
 
 # %% [markdown]
 # ## The method
@@ -87,6 +89,10 @@ data.provenance([saner.FORUM_SOURCE, saner.HUB_SOURCE, saner.HUB_SOURCE_LAST_MOD
 # %%
 forum = saner.window_totals(forum_long, forum_start, forum_end)
 hub = saner.window_totals(hub_long, hub_start, hub_end)
+live.note(live.window_note(forum_long, forum_start, forum_end, snapshot=forum_snapshot,
+                           what="mentions of model types", parameters=("forum_start", "forum_end")),
+          live.window_note(hub_long, hub_start, hub_end, snapshot=hub_snapshot,
+                           what="new models with a valid model type", parameters=("hub_start", "hub_end")))
 types = saner.type_set(forum, hub, type_set, coverage)
 forum_top = saner.coverage_types(forum, coverage)
 table = saner.distribution_table(forum, hub, types)
@@ -117,7 +123,7 @@ saner.show(table.head(40), {"forum_share": "{:.2f}", "hub_share": "{:.2f}"})
 # %% [markdown]
 # The forum window holds {glue:text}`n_mentions:,` mentions of {glue:text}`n_forum_types` model
 # types; the Hub window holds {glue:text}`n_hub:,` models of {glue:text}`n_hub_types` types (the
-# earlier Hub table, by last-modified month, holds {glue:text}`hub_lm_total:,`). The
+# package's earlier Hub table, by last-modified month, holds {glue:text}`hub_lm_total:,`). The
 # {glue:text}`n_forum_top` most mentioned types cover {glue:text}`top_cover:.1f` % of the
 # mentions. The comparison uses the type set {glue:text}`type_set`, {glue:text}`n_types` types
 # (the table shows up to 40).
@@ -137,20 +143,20 @@ alt.Chart(shown).mark_bar().encode(
 # ### The largest types on each side
 
 # %%
-top4_forum = list(forum.index[:4])
-top4_hub = list(hub.index[:4])
+top4_forum = list(forum[forum > 0].index[:4])
+top4_hub = list(hub[hub > 0].index[:4])
 shared = {"bert", "gpt2", "roberta"}
 forum_other = ", ".join(t for t in top4_forum if t not in shared)
 hub_other = ", ".join(t for t in top4_hub if t not in shared)
-glue("top4_forum", ", ".join(top4_forum), display=False)
-glue("top4_hub", ", ".join(top4_hub), display=False)
+glue("top4_forum", ", ".join(top4_forum) or "none", display=False)
+glue("top4_hub", ", ".join(top4_hub) or "none", display=False)
 glue("top4_forum_share", saner.top_k_share(forum, 4), display=False)
 glue("top4_hub_share", saner.top_k_share(hub, 4), display=False)
 claims.record("saner2024.fig3.forum_top4_share", saner.top_k_share(forum, 4))
 claims.record("saner2024.fig3.hub_top4_share", saner.top_k_share(hub, 4))
 claims.record("saner2024.fig3.forum_top4_other", forum_other, note=f"forum top-4: {', '.join(top4_forum)}")
 claims.record("saner2024.fig3.hub_top4_other", hub_other, note=f"Hub top-4: {', '.join(top4_hub)}")
-saner.show(pd.DataFrame({"rank": range(1, 5), "forum": top4_forum, "Hub": top4_hub}))
+saner.show(pd.DataFrame({"rank": range(1, 5), "forum": (top4_forum + [""] * 4)[:4], "Hub": (top4_hub + [""] * 4)[:4]}))
 
 # %% [markdown]
 # The four most mentioned types on the forum are {glue:text}`top4_forum`
@@ -167,8 +173,12 @@ sw_forum = stats.shapiro(table["forum"])
 sw_hub = stats.shapiro(table["hub"])
 rho = saner.distribution_correlation(forum, hub, types)
 rejected = sw_forum["p"] < 0.05 and sw_hub["p"] < 0.05
-glue("normality", "neither distribution is normal" if rejected else "normality is not rejected for both", display=False)
-claims.record("saner2024.fig3.shapiro", "normality rejected" if rejected else "normality not rejected on both sides",
+testable = not (pd.isna(sw_forum["p"]) or pd.isna(sw_hub["p"]))
+glue("normality", "neither distribution is normal" if rejected else "normality is not rejected for both" if testable
+     else "normality cannot be tested on both sides (a side has fewer than 3 types or constant counts)", display=False)
+live.note(f"Spearman's rho is not computed: {rho.note}." if pd.isna(rho.r) else "")
+claims.record("saner2024.fig3.shapiro", "normality rejected" if rejected else "normality not rejected on both sides"
+              if testable else "not tested",
               note=f"Shapiro-Wilk over the compared types: forum W = {sw_forum['W']:.3f}, p = {sw_forum['p']:.2g}; "
                    f"Hub W = {sw_hub['W']:.3f}, p = {sw_hub['p']:.2g}")
 for name, value in {"sw_forum_p": sw_forum["p"], "sw_hub_p": sw_hub["p"], "rho": rho.r, "rho_p": rho.p,
@@ -190,6 +200,8 @@ saner.show(pd.DataFrame([{"test": "Shapiro-Wilk, forum counts", "n": sw_forum["n
 # ### Which inputs give the paper's coefficient?
 
 # %%
+live.note("This search always reads the replication data, whatever the snapshots of this run: it asks how the "
+          "paper computed its coefficient." if live_data else "")
 reported_rho = saner.reported("saner2024.fig3.spearman_rho")
 tolerance = claims.load_claims()["saner2024.fig3.spearman_rho"].tolerance()
 variants = saner.rho_variants(
@@ -260,12 +272,14 @@ glue("n_claims", len(comparison), display=False)
 glue("n_reproduced", verdicts[claims.REPRODUCED], display=False)
 glue("n_differs", verdicts[claims.DIFFERS], display=False)
 glue("n_unavailable", verdicts[claims.NOT_REPRODUCIBLE], display=False)
+glue("comparison_summary", live.summary(
+    f"Of {len(comparison)} numbers, {verdicts[claims.REPRODUCED]} are reproduced, {verdicts[claims.DIFFERS]} with a "
+    f"different value and {verdicts[claims.NOT_REPRODUCIBLE]} cannot be computed from the public files (the user "
+    "overlap needs usernames, which are not published).", live_data), display=False)
 saner.show(saner.comparison_display(CHAPTER))
 
 # %% [markdown]
-# Of {glue:text}`n_claims` numbers, {glue:text}`n_reproduced` are reproduced,
-# {glue:text}`n_differs` with a different value and {glue:text}`n_unavailable` cannot be computed from the
-# public files (the user overlap needs usernames, which are not published).
+# {glue:text}`comparison_summary`
 
 # %% [markdown]
 # ## Caveats

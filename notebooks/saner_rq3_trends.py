@@ -39,7 +39,7 @@ import pandas as pd
 from myst_nb import glue
 
 from hfcompendium import charts, claims, data
-from hfcompendium.analysis import saner
+from hfcompendium.analysis import live, saner
 
 CHAPTER = "saner_rq3_trends"
 charts.setup()
@@ -59,7 +59,10 @@ charts.setup()
 # %%
 forum_long = saner.forum_type_counts(forum_snapshot)
 hub_long = saner.hub_type_counts(hub_snapshot)
-data.provenance([saner.FORUM_SOURCE, saner.HUB_SOURCE])
+live_data = live.declare(hub_snapshot, forum_snapshot)
+live.provenance([saner.FORUM_SOURCE, saner.HUB_SOURCE],
+                {forum_snapshot: ["mentions_monthly"], hub_snapshot: ["model_types_monthly"]},
+                replaced={saner.FORUM_SOURCE: forum_snapshot, saner.HUB_SOURCE: hub_snapshot})
 
 # %% [markdown]
 # ## The method
@@ -82,6 +85,10 @@ data.provenance([saner.FORUM_SOURCE, saner.HUB_SOURCE])
 
 # %%
 months = saner.months_between(window_start, window_end)
+live.note(live.window_note(forum_long, window_start, window_end, snapshot=forum_snapshot,
+                           what="mentions of model types", parameters=("window_start", "window_end")),
+          live.window_note(hub_long, window_start, window_end, snapshot=hub_snapshot,
+                           what="new models with a valid model type", parameters=("window_start", "window_end")))
 forum_totals = saner.window_totals(forum_long, window_start, window_end)
 hub_totals = saner.window_totals(hub_long, window_start, window_end)
 forum_top = saner.coverage_types(forum_totals, coverage)
@@ -131,7 +138,7 @@ dots = forest.mark_point(filled=True, size=60).encode(
 )
 zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="grey", strokeDash=[3, 3]).encode(x="x:Q")
 (zero + intervals + dots).properties(title="Correlation of monthly forum mentions and Hub uploads per model type",
-                                     height=380)
+                                     height=380) if len(trends) else live.note("No type is compared, so there is no chart.")
 
 # %% [markdown]
 # ### Table III
@@ -177,7 +184,8 @@ matches = {option: int(sum(abs(r - p) <= registry[f"saner2024.table3.{k}_rho"].t
 for option, n in matches.items():
     glue(f"match_{option}", n, display=False)
 glue("n_table3", len(table3), display=False)
-glue("trim_reading", "The paper therefore seems to leave out the months before a type appeared."
+glue("trim_reading", "These coefficients come from live snapshots, so they cannot tell how the paper trimmed its "
+     "series." if live_data else "The paper therefore seems to leave out the months before a type appeared."
      if max(matches["first_any"], matches["first_forum"]) > matches["none"] else
      "With these parameters the choice does not tell the readings apart.", display=False)
 saner.show(trim_table, {"first_any": "{:.4f}", "first_forum": "{:.4f}", "none": "{:.4f}", "paper": "{:.4f}"})
@@ -203,7 +211,8 @@ alt.Chart(series).mark_line().encode(
     y=alt.Y("scaled:Q", title="count / type's maximum"),
     color=alt.Color("side:N", title=None),
 ).properties(width=170, height=110).facet(facet=alt.Facet("model_type:N", title=None), columns=4).properties(
-    title="Monthly series of the significant types, each scaled to its maximum")
+    title="Monthly series of the significant types, each scaled to its maximum") if pick else live.note(
+    "No type is significant, so there are no series to show.")
 
 # %% [markdown]
 # ### Normality of the monthly series
@@ -236,11 +245,13 @@ verdicts = saner.verdict_counts(comparison)
 glue("n_claims", len(comparison), display=False)
 glue("n_reproduced", verdicts[claims.REPRODUCED], display=False)
 glue("n_differs", verdicts[claims.DIFFERS], display=False)
+glue("comparison_summary", live.summary(f"Of {len(comparison)} numbers, {verdicts[claims.REPRODUCED]} are reproduced "
+                                        f"and {verdicts[claims.DIFFERS]} with a different value.", live_data),
+     display=False)
 saner.show(saner.comparison_display(CHAPTER))
 
 # %% [markdown]
-# Of {glue:text}`n_claims` numbers, {glue:text}`n_reproduced` are reproduced and
-# {glue:text}`n_differs` with a different value.
+# {glue:text}`comparison_summary`
 
 # %% [markdown]
 # ### What the corrections change
@@ -249,16 +260,17 @@ saner.show(saner.comparison_display(CHAPTER))
 changed = trends[trends["changed"]][["model_type", "rho", "p", "p_holm", "p_bh", "significant_holm", "significant_bh"]]
 glue("n_changed", len(changed), display=False)
 glue("changed_types", ", ".join(changed["model_type"]) or "none", display=False)
+glue("changed_reading", "" if live_data else
+     "With the default parameters these are members of the BERT family, whose negative correlations the paper reads "
+     "as a drift between what is discussed and what is uploaded; they are the weakest of the table, while the strong "
+     "positive correlations of types rising on both sides survive both corrections.", display=False)
 saner.show(changed, {"rho": "{:.4f}", "p": "{:.2g}", "p_holm": "{:.2g}", "p_bh": "{:.2g}"})
 
 # %% [markdown]
-# The paper tested {glue:text}`n_types` types and kept those below the threshold without
+# This run tests {glue:text}`n_types` types; the paper kept those below the threshold without
 # correcting for the number of tests. Corrected, the conclusion changes for
 # {glue:text}`n_changed` types ({glue:text}`changed_types`): their correlation is no longer
-# significant under at least one of the two corrections. With the default parameters these are
-# members of the BERT family, whose negative correlations the paper reads as a drift between
-# what is discussed and what is uploaded; they are the weakest of the table, while the strong
-# positive correlations of types rising on both sides survive both corrections.
+# significant under at least one of the two corrections. {glue:text}`changed_reading`
 
 # %% [markdown]
 # ## Caveats

@@ -9,19 +9,18 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from pytest_httpserver import HTTPServer
+from fake_apis import FakeDiscourse, Sleeps, fast_policy, local_server
+from fake_apis import forum_fixture as fixture
 from werkzeug import Response
 
 from hfcompendium.snapshots import registry
 from hfcompendium.snapshots.forum import ForumError, capture_forum, parse_date_range
 from hfcompendium.snapshots.forum_tables import html_to_text, tag_names
-from hfcompendium.snapshots.retries import GaveUpError, RetryPolicy, Throttle
+from hfcompendium.snapshots.retries import GaveUpError, Throttle
 
-FIXTURES = Path(__file__).parent / "fixtures" / "forum_api"
 TABLES = ("topics", "posts", "topic_mentions", "mentions_monthly")
 
 pytestmark = pytest.mark.timeout(60)
@@ -29,8 +28,7 @@ pytestmark = pytest.mark.timeout(60)
 
 @pytest.fixture(scope="module")
 def server():
-    http = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    http.start()
+    http = local_server()
     yield http
     http.clear()
     http.stop()
@@ -42,71 +40,6 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
     monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
     monkeypatch.delenv("HFCOMPENDIUM_RUN_DIR", raising=False)
-
-
-def fixture(name: str) -> dict:
-    return json.loads((FIXTURES / name).read_text())
-
-
-class FakeDiscourse:
-    """Routes Discourse API paths to fixtures; `faults[(path, n)]` replaces the n-th answer to `path`."""
-
-    def __init__(self, server: HTTPServer, faults: dict | None = None, third_page: bool = False):
-        self.server, self.faults, self.third_page = server, faults or {}, third_page
-        self.requests: list[tuple[str, dict]] = []
-        server.clear()
-        server.expect_request(re.compile(r"/.*")).respond_with_handler(self.handle)
-
-    @property
-    def endpoint(self) -> str:
-        return self.server.url_for("").rstrip("/")
-
-    def handle(self, request):
-        self.requests.append((request.path, request.args.to_dict(flat=False)))
-        seen = sum(1 for path, _ in self.requests if path == request.path)
-        fault = self.faults.get((request.path, seen))
-        if fault is not None:
-            return fault()
-        if request.path == "/site.json":
-            return self.json(fixture("site.json"))
-        if request.path == "/latest.json":
-            assert request.args.get("order") == "created"
-            page = int(request.args.get("page", "0"))
-            if page == 2:
-                return Response("this page must not be needed", status=500)
-            body = fixture(f"latest_page{page}.json")
-            if page == 1 and self.third_page:
-                body["topic_list"]["more_topics_url"] = "/latest?order=created&page=2"
-            return self.json(body)
-        if request.path == "/t/304/posts.json":
-            wanted = [int(i) for i in request.args.getlist("post_ids[]")]
-            assert 1 <= len(wanted) <= 20
-            pool = fixture("posts_304.json")
-            pool["post_stream"]["posts"] = [p for p in pool["post_stream"]["posts"] if p["id"] in wanted]
-            return self.json(pool)
-        match = re.fullmatch(r"/t/(\d+)\.json", request.path)
-        if match and (FIXTURES / f"topic_{match.group(1)}.json").exists():
-            return self.json(fixture(f"topic_{match.group(1)}.json"))
-        return self.json({"errors": ["The requested URL or resource could not be found."], "error_type": "not_found"},
-                         status=404)
-
-    @staticmethod
-    def json(body, status=200) -> Response:
-        return Response(json.dumps(body), status=status, content_type="application/json")
-
-    def topic_requests(self) -> list[str]:
-        return [path for path, _ in self.requests if path.startswith("/t/")]
-
-
-class Sleeps(list):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-def fast_policy(sleeps=None, **overrides) -> RetryPolicy:
-    settings = {"timeout": 2.0, "max_attempts": 4, "backoff_base": 0.5, "backoff_max": 4.0,
-                "sleep": sleeps if sleeps is not None else Sleeps()}
-    return RetryPolicy(**{**settings, **overrides})
 
 
 def capture(fake, name, **options):

@@ -12,22 +12,18 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import unquote
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from pytest_httpserver import HTTPServer
+from fake_apis import FakeHub, Sleeps, fast_policy, local_server
 from werkzeug import Response
 
 from hfcompendium.snapshots import hub_records, registry
 from hfcompendium.snapshots.hub import HubError, capture_hub, import_hub_dump, onto_endpoint
-from hfcompendium.snapshots.retries import GaveUpError, RetryPolicy
+from hfcompendium.snapshots.retries import GaveUpError
 
-FIXTURES = Path(__file__).parent / "fixtures" / "hub_api"
-PAGES = [json.loads((FIXTURES / f"models_page{n}.json").read_text()) for n in (1, 2, 3)]
-COMMITS = json.loads((FIXTURES / "commits.json").read_text())["pages"]
 TABLES = ("models", "model_types_monthly", "cards_monthly", "base_model_links", "libraries")
 
 pytestmark = pytest.mark.timeout(60)
@@ -35,9 +31,7 @@ pytestmark = pytest.mark.timeout(60)
 
 @pytest.fixture(scope="module")
 def server():
-    # Threaded, so a deliberately stalled request does not hold up the client's retry.
-    http = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    http.start()
+    http = local_server()
     yield http
     http.clear()
     http.stop()
@@ -51,65 +45,6 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.delenv("HF_TOKEN", raising=False)
     monkeypatch.delenv("HF_ENDPOINT", raising=False)
     monkeypatch.delenv("HFCOMPENDIUM_RUN_DIR", raising=False)
-
-
-class FakeHub:
-    """Serves the fixture pages by cursor; `faults` maps a request number (1-based) to a response maker."""
-
-    def __init__(self, server: HTTPServer, faults: dict | None = None, pages=PAGES):
-        self.server, self.faults, self.pages = server, faults or {}, pages
-        self.requests: list[dict] = []
-        server.clear()
-        server.expect_request("/api/models").respond_with_handler(self.listing)
-        for model_id in COMMITS:
-            server.expect_request(f"/api/models/{model_id}/commits/main").respond_with_handler(self.commits)
-        server.expect_request("/api/models/legacy-user/old-model/commits/main").respond_with_json(
-            {"error": "Repository not found"}, status=404)
-
-    @property
-    def endpoint(self) -> str:
-        return self.server.url_for("").rstrip("/")
-
-    def record(self, request) -> Response | None:
-        self.requests.append({"path": request.path, "args": request.args.to_dict(flat=False),
-                              "authorization": request.headers.get("Authorization")})
-        fault = self.faults.get(len(self.requests))
-        return fault() if fault else None
-
-    def listing(self, request):
-        faulty = self.record(request)
-        if faulty is not None:
-            return faulty
-        cursor = request.args.get("cursor")
-        page = self.pages[0 if cursor is None else int(cursor.removeprefix("page-")) - 1]
-        headers = {"Link": f'<{page["next_link"]}>; rel="next"'} if page["next_link"] else {}
-        return Response(json.dumps(page["records"]), status=200, headers=headers, content_type="application/json")
-
-    def commits(self, request):
-        self.record(request)
-        model_id = request.path.removeprefix("/api/models/").removesuffix("/commits/main")
-        pages = COMMITS[unquote(model_id)]
-        index = int(request.args.get("p", "0"))
-        headers = {}
-        if index + 1 < len(pages):
-            headers["Link"] = f'<https://huggingface.co{request.path}?p={index + 1}>; rel="next"'
-        return Response(json.dumps(pages[index]), headers=headers, content_type="application/json")
-
-    def listing_requests(self) -> list[dict]:
-        return [r for r in self.requests if r["path"] == "/api/models"]
-
-
-class Sleeps(list):
-    """An injectable sleep that records its waits instead of sleeping."""
-
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-def fast_policy(sleeps=None, **overrides) -> RetryPolicy:
-    settings = {"timeout": 2.0, "max_attempts": 4, "backoff_base": 0.5, "backoff_max": 4.0,
-                "sleep": sleeps if sleeps is not None else Sleeps()}
-    return RetryPolicy(**{**settings, **overrides})
 
 
 def tables_of(name: str) -> dict[str, pd.DataFrame]:

@@ -153,6 +153,13 @@ def shapiro(values, alpha: float = 0.05) -> dict:
     if n < 3 or np.all(y == y[0]):
         return {"n": n, "W": math.nan, "p": math.nan, "normal": None,
                 "note": "fewer than 3 values" if n < 3 else "constant values"}
+    if n == 3:
+        # pingouin asks for more than 3 values; scipy's test, which pingouin calls, takes 3.
+        from scipy import stats as sps
+
+        result = sps.shapiro(y)
+        return {"n": n, "W": float(result.statistic), "p": float(result.pvalue),
+                "normal": bool(result.pvalue > alpha), "note": ""}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         table = pg.normality(y, method="shapiro", alpha=alpha)

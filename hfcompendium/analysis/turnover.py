@@ -87,6 +87,20 @@ def boundary_ties(downloads: Sequence[float], k: int) -> int:
     return sum(1 for v in values if v == cutoff)
 
 
+def live_point_note(name: str, models: int, k: int, limit: int | None = None) -> str:
+    """What the top list of a live Hub snapshot (`models` models, captured with `limit` or not) can
+    and cannot say, for a chapter that adds it as the latest Hugging Face point."""
+    text = (f"The live snapshot {name} ranks its {models:,} models by their downloads over the last 30 days "
+            "(the Hub's `downloads` field, as in the paper's list from the Hub API).")
+    if limit:
+        return text + (f" It is a sample: its capture stopped after the first {limit:,} models by creation date "
+                       "(`--limit`), the oldest on the Hub rather than the most downloaded, so its top list is not "
+                       "the Hub's and the turnover to it says nothing about the Hub.")
+    if models < k:
+        return text + f" It holds fewer models than K = {k:,}, so its top list is all of them."
+    return text
+
+
 def parse_snapshot_ids(text: str, allowed: Sequence[str]) -> list[str]:
     """The ids of a comma-separated parameter, in the given order, each checked against `allowed`.
 

@@ -10,7 +10,8 @@ In a chapter, a `snapshot` parameter names one, and
     from hfcompendium.snapshots import load_table
     models = load_table(snapshot, "models")
 
-reads a table (and records the read, so the book knows what the chapter used).
+reads a table (and records the read, so the book knows what the chapter used);
+`provenance([snapshot])` names where it came from (endpoint, capture time, tables, rows, sha256).
 
 Modules: `registry` (what exists, manifests, reading), `hub` and `forum` (the
 capture clients), `hub_tables` and `forum_tables` (streaming conversion),
@@ -18,26 +19,24 @@ capture clients), `hub_tables` and `forum_tables` (streaming conversion),
 patient crawling), `cli`.
 """
 
-from .registry import (
-    SnapshotError,
-    SnapshotInfo,
-    TableInfo,
-    content_hash,
-    get_snapshot,
-    list_snapshots,
-    load_table,
-)
-
 __all__ = [
     "SnapshotError", "SnapshotInfo", "TableInfo", "content_hash", "get_snapshot", "list_snapshots", "load_table",
+    "provenance",
     "capture_hub", "capture_forum", "import_hub_dump", "count_topic_mentions", "count_mentions_naive",
     "MentionMatcher",
 ]
 
 
+_REGISTRY_NAMES = ("SnapshotError", "SnapshotInfo", "TableInfo", "content_hash", "get_snapshot", "list_snapshots",
+                   "load_table", "provenance")
+
+
 def __getattr__(name):
-    # The capture clients and the matcher load on first use: chapters that only read
-    # tables need not import HTTP clients or transformers.
+    # Everything loads on first use: chapters that only read tables need not import HTTP
+    # clients or transformers, and the conversion's worker processes need not import pandas.
+    if name in _REGISTRY_NAMES:
+        from . import registry
+        return getattr(registry, name)
     if name in ("capture_hub", "import_hub_dump"):
         from . import hub
         return getattr(hub, name)

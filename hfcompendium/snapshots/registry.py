@@ -142,6 +142,41 @@ def load_table(name: str, table: str) -> pd.DataFrame:
     return frame
 
 
+def origin(info: SnapshotInfo) -> str:
+    """Where a snapshot's data came from: the endpoint crawled (saying so when `--limit` took a sample
+    of the first models or topics only), or the dump file imported."""
+    if info.source == "dump":
+        return f"dump {info.parameters.get('dump_file', '(unnamed file)')}"
+    where = info.endpoint or "(endpoint not recorded)"
+    limit = info.parameters.get("limit")
+    if limit:
+        first = "models by creation date" if info.kind == "hub" else "topics, newest first"
+        where += f", a sample: the first {limit:,} {first} (--limit {limit})"
+    return where
+
+
+def provenance(names, tables=None) -> pd.DataFrame:
+    """Where the data of live snapshots come from, for a chapter's data section.
+
+    One row per table of each named snapshot (or only the `tables` given, in that order):
+    snapshot, kind, origin (see `origin`), captured at, table, rows, sha256 (the first 16 hex
+    digits; the manifest has all 64)."""
+    rows = []
+    for name in dict.fromkeys(names):
+        info = get_snapshot(name)
+        wanted = list(tables) if tables is not None else sorted(info.tables)
+        unknown = [t for t in wanted if t not in info.tables]
+        if unknown:
+            raise SnapshotError(f"Snapshot {name!r} has no table {', '.join(unknown)}; "
+                                f"tables: {', '.join(sorted(info.tables))}")
+        for table in wanted:
+            entry = info.tables[table]
+            rows.append({"snapshot": info.name, "kind": info.kind, "origin": origin(info),
+                         "captured at": info.captured_at, "table": table, "rows": entry.rows,
+                         "sha256": entry.sha256[:16] + "…"})
+    return pd.DataFrame(rows, columns=["snapshot", "kind", "origin", "captured at", "table", "rows", "sha256"])
+
+
 def content_hash(name: str) -> str:
     """A sha256 over the snapshot's kind and table hashes: changes whenever any table does."""
     info = get_snapshot(name)
