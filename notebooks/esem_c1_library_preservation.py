@@ -16,7 +16,7 @@
 # %% [markdown]
 # # Do descendants keep their parent's library?
 #
-# The review of Jones et al. {cite}`esem2024` lists the claim that the Transformers library makes
+# The review of {cite:t}`esem2024` lists the claim that the Transformers library makes
 # it easier to derive new models (their C1). They measured it as a *preservation rate*: among base
 # models that support Transformers and at least one other library, what share of their direct
 # descendants still support Transformers, compared with the same rate for the other libraries
@@ -192,7 +192,7 @@ claims.recorded_table("esem2024.")
 #   nothing about base models that support a single library.
 
 # %% [markdown]
-# ## Rerunning with other parameters
+# ## Rerun this chapter
 #
 # With a live snapshot (see `hfcompendium snapshot`):
 #

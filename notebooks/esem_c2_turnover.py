@@ -17,7 +17,7 @@
 # # Turnover of the most downloaded packages
 #
 # If popularity drives reuse, the most downloaded packages should stay on top: the popular get
-# more popular. Jones et al. {cite}`esem2024` tested this for their claim C2 by following the
+# more popular. {cite:t}`esem2024` tested this for their claim C2 by following the
 # most downloaded packages of Hugging Face, npm and PyPI over a series of snapshots (their
 # Figure 6). They found the opposite of stability on Hugging Face: a large part of its top list
 # is replaced from one snapshot to the next, while npm and PyPI barely move. This chapter repeats
@@ -35,7 +35,7 @@ import altair as alt
 import pandas as pd
 from myst_nb import glue
 
-from hfcompendium import charts, claims, data
+from hfcompendium import charts, claims, data, display
 from hfcompendium.analysis import live, turnover
 
 charts.setup()
@@ -133,7 +133,7 @@ results["months"] = [months_between(prev, cur) if t else float("nan")
                      for prev, cur, t in zip(results["snapshot"].shift(), results["snapshot"], results["transition"])]
 table = results[["registry", "snapshot", "months", "size", "remained", "newcomers", "returning", "turnover_share",
                  "distinct_ever"]]
-table.style.format({"turnover_share": "{:.1%}", "months": "{:.0f}"}, na_rep="–").hide(axis="index")
+display.table(table, {"turnover_share": "{:.1%}", "months": "{:.0f}"}, na_rep="–")
 
 # %%
 long = results.melt(id_vars=["registry", "snapshot", "transition"], value_vars=["remained", "newcomers", "returning"],
@@ -169,7 +169,7 @@ for registry, key in [("Hugging Face", "hf"), ("npm", "npm"), ("PyPI", "pypi")]:
     glue(f"{key}_snapshots", int(summary.loc[registry, "snapshots"]), display=False)
 glue("k", int(k), display=False)
 glue("paper_k", PAPER_K, display=False)
-summary.style.format({c: "{:.1%}" for c in ["mean_turnover", "min_turnover", "max_turnover"]}, na_rep="–")
+display.table(summary, {c: "{:.1%}" for c in ["mean_turnover", "min_turnover", "max_turnover"]}, na_rep="–", index=True)
 
 # %% [markdown]
 # Over its {glue:text}`hf_snapshots:d` snapshots, {glue:text}`hf_distinct:,d` distinct Hugging
@@ -282,7 +282,7 @@ claims.recorded_table("esem2024.")
 #   default snapshots are before those changes.
 
 # %% [markdown]
-# ## Rerunning with other parameters
+# ## Rerun this chapter
 #
 # For example, a smaller top list, or the ICSE notebook list added as an extra Hugging Face point:
 #

@@ -16,7 +16,7 @@
 # %% [markdown]
 # # RQ3: how many new models come with a model card
 #
-# Taraghi et al. {cite}`saner2024` counted, for every creation month, how many new Hub models
+# {cite:t}`saner2024` counted, for every creation month, how many new Hub models
 # have a model card (their Figure 4). They conclude that about half of all models have one, and
 # that the share did not rise after Hugging Face released tools to write cards in 2022, staying
 # below a ceiling it almost never passes. This chapter recomputes the figure and tests both

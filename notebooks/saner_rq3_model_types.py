@@ -19,7 +19,7 @@
 # %% [markdown]
 # # RQ3: model types discussed on the forum and uploaded to the Hub
 #
-# Taraghi et al. {cite}`saner2024` counted how often each transformers model type is mentioned
+# {cite:t}`saner2024` counted how often each transformers model type is mentioned
 # in forum topics and how many Hub models have that type, and found the two distributions
 # strongly correlated (their Figure 3 and the text around it). This chapter recomputes both
 # distributions, the correlation, and the counts quoted with them, and searches systematically

@@ -18,7 +18,7 @@
 # %% [markdown]
 # # RQ3: forum mentions and Hub uploads over time
 #
-# For each model type, Taraghi et al. {cite}`saner2024` set the monthly number of forum topics
+# For each model type, {cite:t}`saner2024` set the monthly number of forum topics
 # that mention it against the monthly number of new Hub models of that type, and reported the
 # types with a significant Spearman correlation in their Table III. This chapter reproduces the
 # table, then does what the paper did not: it reports every compared type, with confidence
