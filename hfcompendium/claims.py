@@ -5,6 +5,12 @@ value and calls `record(claim_id, value)`; the verdict is derived by comparing
 the two under the claim's comparison rule, never typed by hand. A chapter that
 finds a number cannot be computed from public data says so with
 `record_unavailable(claim_id, reason)`.
+
+A chapter run on a live snapshot of today's Hub or forum computes the same
+numbers from other data; that is not a replication of the paper. Such a run
+calls `use_live_data(description)` first: its values are still shown beside
+the paper's in the chapter, with the verdict `LIVE` and the description in
+their note, but nothing is written to the run log, so no ledger counts them.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ DIFFERS = "differs"
 NOT_REPRODUCIBLE = "not reproducible"
 NOT_COMPUTED = "not computed"
 VERDICTS = (REPRODUCED, DIFFERS, NOT_REPRODUCIBLE, NOT_COMPUTED)
+# Not a verdict of the ledger: the value of a run on live snapshot data, shown but never judged.
+LIVE = "not judged: live data"
 
 
 class ClaimError(ValueError):
@@ -137,12 +145,39 @@ def judge(claim: Claim, computed, unavailable_reason: str | None = None) -> str:
 
 # Results recorded in this process, so a chapter can show its own comparison table.
 _recorded: dict[str, Result] = {}
+# What live data this kernel computes from (see `use_live_data`); None: the papers' data.
+_live_data: str | None = None
+
+
+def use_live_data(description: str | None) -> None:
+    """Declare that the values this kernel records come from live snapshot data, named by
+    `description` (e.g. "hub snapshot hub-2026-11-22, captured ..."); None declares the papers'
+    data again.
+
+    While set, `record` and `record_unavailable` keep each value for the chapter's own tables with
+    the verdict `LIVE` and the description at the start of its note, and write nothing to the run
+    log: a number computed from today's Hub is not a replication, so no claims ledger counts it."""
+    global _live_data
+    _live_data = description.strip() if description and description.strip() else None
+
+
+def live_data() -> str | None:
+    """The live data this kernel computes from, or None for the papers' data."""
+    return _live_data
+
+
+def _live_result(claim: Claim, computed, note: str) -> Result:
+    result = Result(claim, computed, LIVE, f"{_live_data}; {note}" if note else _live_data)
+    _recorded[claim.id] = result
+    return result
 
 
 def record(claim_id: str, value, note: str = "") -> Result:
     """Record the value this book computes for a reported number; returns the judged result."""
     claim = _claim(claim_id)
     computed = _as_number(value, claim_id) if not isinstance(claim.reported, str) else str(value)
+    if _live_data is not None:
+        return _live_result(claim, computed, note)
     result = Result(claim, computed, judge(claim, computed), note)
     _recorded[claim_id] = result
     runlog.append(runlog.CLAIMS_FILE, {"id": claim_id, "computed": computed, "note": note})
@@ -157,6 +192,8 @@ def record_unavailable(claim_id: str, reason: str, value=None) -> Result:
     if not reason.strip():
         raise ClaimError("record_unavailable needs a reason a reader can check")
     computed = None if value is None else _as_number(value, claim_id)
+    if _live_data is not None:
+        return _live_result(claim, computed, reason)
     result = Result(claim, computed, NOT_REPRODUCIBLE, reason)
     _recorded[claim_id] = result
     runlog.append(runlog.CLAIMS_FILE, {"id": claim_id, "computed": computed, "note": reason, "unavailable": True})
@@ -193,6 +230,61 @@ def recorded_table(prefix: str = "") -> pd.DataFrame:
     rows = [r.as_dict() for cid, r in _recorded.items() if cid.startswith(prefix)]
     columns = ["id", "where", "statement", "reported", "reproduced", "verdict", "note"]
     return pd.DataFrame(rows, columns=columns + ["paper", "chapter"])[columns]
+
+
+# --- a chapter's comparison with its paper -----------------------------------------------------
+
+def chapter_claim_ids(chapter_id: str) -> list[str]:
+    """Ids of the claims the registry assigns to `chapter_id`, in the order of the claims files."""
+    return [cid for cid, claim in load_claims().items() if claim.chapter == chapter_id]
+
+
+def format_value(value) -> str:
+    """A reported or computed value for reading: whole numbers with thousands separators, other
+    numbers with up to four decimals, text unchanged, missing values as an empty string."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, str):
+        return value
+    value = float(value)
+    if value.is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
+
+
+# Glued counts of `comparison`: name -> verdict counted.
+COMPARISON_COUNTS = {"n_reproduced": REPRODUCED, "n_differs": DIFFERS, "n_unavailable": NOT_REPRODUCIBLE,
+                     "n_live": LIVE}
+
+
+def comparison(chapter_id: str, glue_prefix: str = ""):
+    """The comparison with the paper at the end of a chapter.
+
+    Checks that this kernel recorded every claim the registry assigns to `chapter_id` (a
+    `ClaimError` lists those it did not), glues for the chapter's prose `n_claims` and the
+    number of claims per verdict, `n_reproduced`, `n_differs`, `n_unavailable` and `n_live`
+    (each name preceded by `glue_prefix`, all with `display=False`), and returns the claims'
+    table (id, where, statement, reported, reproduced, verdict, note; in the order recorded, values
+    formatted by `format_value`) as an HTML-escaped styled table to show as the cell's output."""
+    from myst_nb import glue
+
+    from .display import table as styled_table
+
+    wanted = chapter_claim_ids(chapter_id)
+    if not wanted:
+        raise ClaimError(f"no claim of data/claims/*.yml names chapter {chapter_id!r}")
+    missing = [cid for cid in wanted if cid not in _recorded]
+    if missing:
+        raise ClaimError(f"chapter {chapter_id!r} did not record {len(missing)} of its claims: {', '.join(missing)}")
+    table = recorded_table()
+    table = table[table["id"].isin(wanted)].reset_index(drop=True)
+    counts = table["verdict"].value_counts()
+    glue(f"{glue_prefix}n_claims", len(table), display=False)
+    for name, verdict in COMPARISON_COUNTS.items():
+        glue(f"{glue_prefix}{name}", int(counts.get(verdict, 0)), display=False)
+    for column in ("reported", "reproduced"):
+        table[column] = table[column].map(format_value).astype("str")
+    return styled_table(table)
 
 
 # --- the ledger over a whole book build ------------------------------------------------------

@@ -118,7 +118,7 @@ glue("n_cards", len(cards), display=False)
 display.table(agreement[["section", "labelled", "detected", "accuracy", "precision", "recall", "kappa"]],
               {"accuracy": "{:.2f}", "precision": "{:.2f}", "recall": "{:.2f}", "kappa": "{:.2f}"})
 
-# %%
+# %% mystnb={"figure": {"caption": "Agreement (Cohen's kappa) between this book's section detector and the reference labels of the model-card study, per section, over the study's sampled cards.", "name": "fig-esem-c3-agreement"}}
 alt.Chart(agreement, title="Agreement of the detector with the reference labels").mark_bar().encode(
     x=alt.X("kappa:Q", title="Cohen's kappa", scale=alt.Scale(domain=[-0.2, 1])),
     y=alt.Y("section:N", title=None, sort=list(label_columns)),
@@ -126,10 +126,10 @@ alt.Chart(agreement, title="Agreement of the detector with the reference labels"
 ).properties(height=150)
 
 # %% [markdown]
-# For limitations, training and evaluation the detector and the labels agree well (kappa
-# {glue:text}`kappa_training:.2f` for training). For "how to use" they do not (kappa
-# {glue:text}`kappa_uses:.2f`), and the reason is in the reference data: its `has-uses` column
-# equals its `has-training` column in {glue:text}`uses_training_identical:.0%` of the
+# For limitations, training and evaluation the detector and the labels agree well
+# ({numref}`fig-esem-c3-agreement`; kappa {glue:text}`kappa_training:.2f` for training). For "how to
+# use" they do not (kappa {glue:text}`kappa_uses:.2f`), and the reason is in the reference data:
+# its `has-uses` column equals its `has-training` column in {glue:text}`uses_training_identical:.0%` of the
 # {glue:text}`n_cards:,d` rows, so it cannot be measuring usage instructions. The description
 # label has a definition of its own (it counts one-line cards as described and empty templates
 # as not, in ways no heading rule reproduces); agreement there is weak.
@@ -156,7 +156,7 @@ columns = ["data", "popularity", "score", "n_top", "n_bottom", "mean_top", "mean
            "diff_high", "rank_biserial", "rb_low", "rb_high", "p"]
 display.table(cards_result[columns + ["ties at the bottom value"]], {"p": "{:.1e}"}, precision=3)
 
-# %%
+# %% mystnb={"figure": {"caption": "Number of sections found per card (0 to 5) in the most popular (top) and least popular (bottom) `group_share` of the sampled cards, ranked by downloads and by likes; scores from the labels chosen by `card_score`.", "name": "fig-esem-c3-scores"}}
 dist = pd.concat(distributions)
 dist["share"] = dist["cards"] / dist.groupby(["popularity", "group"])["cards"].transform("sum")
 alt.Chart(dist, title="Sections found per card, most against least popular").mark_bar().encode(
@@ -177,7 +177,8 @@ for key, row in (("dl", by_downloads), ("likes", by_likes)):
 glue("likes_ties", int(by_likes["ties at the bottom value"]), display=False)
 
 # %% [markdown]
-# The {glue:text}`n_group:,d` most downloaded cards have on average
+# {numref}`fig-esem-c3-scores` compares the two groups. The {glue:text}`n_group:,d` most downloaded
+# cards have on average
 # {glue:text}`dl_mean_top:.2f` of the five sections, the least downloaded
 # {glue:text}`dl_mean_bottom:.2f` (r = {glue:text}`dl_rank_biserial:.2f`, 95 % CI
 # {glue:text}`dl_rb_low:.2f` to {glue:text}`dl_rb_high:.2f`, p = {glue:text}`dl_p:.3f`): a
@@ -284,7 +285,12 @@ claims.record("esem2024.fig8.downstream_top_better", significant_and_higher(list
 claims.record_unavailable("esem2024.s5_5_1.peatmoss_scored_models",
                           "the PeaTMOSS model table is not public; shown: listed models with information, mid-2022",
                           value=len(info))
-claims.recorded_table("esem2024.")
+claims.comparison("esem_c3_documentation")
+
+# %% [markdown]
+# Of the {glue:text}`n_claims` statements, {glue:text}`n_reproduced` are reproduced on the public
+# substitutes, {glue:text}`n_differs` with a different answer and {glue:text}`n_unavailable` cannot be
+# computed from public data.
 
 # %% [markdown]
 # ## Caveats

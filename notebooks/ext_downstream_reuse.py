@@ -92,7 +92,7 @@ glue("model_gini", float(summary.loc["models", "gini"]), display=False)
 glue("owner_share_top", float(summary.loc["owners", f"top-{top_k} share"]), display=False)
 summary.style.format({f"top-{top_k} share": "{:.1%}", "gini": "{:.2f}"})
 
-# %%
+# %% mystnb={"figure": {"caption": "Lorenz curves of reuse by GitHub repositories: distinct repositories linked to each model and to each owner, from the PeaTMOSS links of its licence analysis; on the dashed diagonal every model or owner would be reused equally.", "name": "fig-ext-downstream-reuse-lorenz"}}
 curves = pd.concat([concentration.lorenz_curve(per_model, points=300).assign(unit="models"),
                     concentration.lorenz_curve(per_owner, points=300).assign(unit="owners")])
 diagonal = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(color="grey", strokeDash=[4, 4]).encode(x="x", y="y")
@@ -107,7 +107,8 @@ per_model.head(top_k).rename("GitHub repositories").to_frame()
 
 # %% [markdown]
 # The links join {glue:text}`n_repos:,d` repositories to {glue:text}`n_models:,d` models
-# ({glue:text}`n_links:,d` links). The {glue:text}`top_k:d` most reused models take
+# ({glue:text}`n_links:,d` links; {numref}`fig-ext-downstream-reuse-lorenz`). The
+# {glue:text}`top_k:d` most reused models take
 # {glue:text}`model_share:.0%` of the repositories' links to models (Gini
 # {glue:text}`model_gini:.2f`); the {glue:text}`top_k:d` most reused owners
 # {glue:text}`owner_share_top:.0%`. Reuse concentrates on a few long-standing general models.
@@ -152,7 +153,7 @@ claims.record("esem2024.table3.few_own_popular", "yes" if share_of(CLAIM_OWNER_S
               note=f"{share_of(CLAIM_OWNER_SHARE):.1%} of the {CLAIM_TOP:,} most downloaded models (mid-2022) "
                    f"belong to the top {CLAIM_OWNER_SHARE:.0%} of their {len(owned):,} owners; legacy ids "
                    "without an owner counted as one owner")
-claims.recorded_table("esem2024.")
+claims.comparison("ext_downstream_reuse")
 
 # %% [markdown]
 # The ownership claim holds on the mid-2022 listing. The sizes of the PeaTMOSS link tables that

@@ -97,7 +97,7 @@ by_group["models"] = info.groupby("group").size()
 by_group["median downloads"] = info.groupby("group")["downloads"].median()
 by_group.style.format({name: "{:.1%}" for name in elements.values()} | {"median downloads": "{:,.0f}"})
 
-# %%
+# %% mystnb={"figure": {"caption": "Share of models with each documentation element (README, card metadata, licence, dataset tags) per download group (1 = most downloaded), over the models of the mid-2022 Hub listing that carry full information.", "name": "fig-icse-documentation-groups"}}
 long = by_group[list(elements.values())].reset_index().melt(id_vars="group", var_name="element", value_name="share")
 alt.Chart(long, title="Documentation elements by popularity group (1 = most downloaded)").mark_line(point=True).encode(
     x=alt.X("group:O", title="download group"),
@@ -108,7 +108,7 @@ alt.Chart(long, title="Documentation elements by popularity group (1 = most down
 
 # %% [markdown]
 # Every element is more common among the most downloaded models than among the least
-# downloaded, but none is universal: over all listed models with information,
+# downloaded ({numref}`fig-icse-documentation-groups`), but none is universal: over all listed models with information,
 # {glue:text}`overall_has_readme:.0%` have a README, {glue:text}`overall_has_card_data:.0%` a
 # metadata block, {glue:text}`overall_has_license:.0%` a licence and
 # {glue:text}`overall_has_datasets:.0%` dataset tags.
@@ -126,7 +126,7 @@ glue("largest_level", float(levels.max()), display=False)
 glue("largest_level_value", int(levels.idxmax()), display=False)
 levels.rename("share of models").to_frame().rename_axis("completeness (0-4)").style.format("{:.1%}")
 
-# %%
+# %% mystnb={"figure": {"caption": "Share of the models of the mid-2022 Hub listing with full information by the number of documentation elements present (0 to 4: README, card metadata, licence, dataset tags).", "name": "fig-icse-documentation-completeness"}}
 alt.Chart(levels.rename("share").reset_index().rename(columns={"completeness": "elements"}),
           title="Completeness of the listed models").mark_bar().encode(
     x=alt.X("elements:O", title="documentation elements present (0-4)"),
@@ -138,7 +138,7 @@ alt.Chart(levels.rename("share").reset_index().rename(columns={"completeness": "
 # Of the {glue:text}`n_top_tenth:,d` most downloaded models (the top tenth),
 # {glue:text}`top_lacking:.1%` lack a README or a metadata block, {glue:text}`top_lacking_both:.1%`
 # have neither, and {glue:text}`top_no_license:.0%` state no licence. Completeness is spread
-# over all levels: the most common level, {glue:text}`largest_level_value:d` elements, covers
+# over all levels ({numref}`fig-icse-documentation-completeness`): the most common level, {glue:text}`largest_level_value:d` elements, covers
 # only {glue:text}`largest_level:.0%` of the models.
 #
 # A few weeks later the ICSE notebook saved the records of the most downloaded models again; the
@@ -163,7 +163,7 @@ claims.record("icse2023.summary.popular_minimal_docs", "yes" if lacking >= 0.25 
                    f"({lacking_both:.1%} have neither); {(~top['has_license']).mean():.0%} state no licence")
 claims.record("icse2023.summary.cards_vary", "yes" if levels.max() <= 0.5 else "no",
               note=f"most common completeness level covers {levels.max():.1%} of the models")
-claims.recorded_table("icse2023.")
+claims.comparison("icse_documentation")
 
 # %% [markdown]
 # Card completeness does vary widely. Whether "many" popular models have minimal documentation

@@ -81,7 +81,7 @@ coded = pd.DataFrame({"participant": memos["participant"], "popularity ranked fi
 # %%
 people.assign(model_types=people["model_types"].map(", ".join)).set_index("participant")
 
-# %%
+# %% mystnb={"figure": {"caption": "The interview participants by deep-learning and software-engineering expertise, employer, number of projects, team size and the model types they work with (several per person), from the demographics table of the ICSE artifact.", "name": "fig-icse-interviews-participants"}}
 profile = pd.concat([
     people[column].value_counts().rename_axis("value").reset_index(name="participants").assign(attribute=label)
     for column, label in [("dl_expertise", "deep-learning expertise"), ("se_expertise", "software-engineering expertise"),
@@ -102,7 +102,8 @@ glue("n_startup", int((people["company_type"] == "Startup").sum()), display=Fals
 glue("n_nlp", int(people["model_types"].map(lambda ts: "Natural Language Processing" in ts).sum()), display=False)
 
 # %% [markdown]
-# The {glue:text}`n_people:d` participants are mostly from start-ups
+# The {glue:text}`n_people:d` participants ({numref}`fig-icse-interviews-participants`) are mostly
+# from start-ups
 # ({glue:text}`n_startup:d`), and {glue:text}`n_nlp:d` of them work with natural-language models.
 
 # %% [markdown]
@@ -134,7 +135,7 @@ claims.record("icse2023.interviews.participants", n_people)
 claims.record("icse2023.summary.pick_by_popularity", "yes" if n_popularity / len(memos) > 0.5 else "no",
               note=f"{n_popularity} of {len(memos)} memos rank popularity first among popularity, maintenance "
                    "and quality")
-claims.recorded_table("icse2023.")
+claims.comparison("icse_interviews")
 
 # %% [markdown]
 # The interviewees' own ranking supports the statement: popularity comes first for most of them,

@@ -80,6 +80,8 @@ data.provenance(["icse2023_top20_hf_models", "icse2023_top20_pypi", "icse2023_to
 top20["rank"] = top20.groupby("registry")["downloads"].rank(ascending=False, method="first").astype(int)
 unsorted = top20.groupby("registry").apply(lambda g: int((g["position"] != g["rank"]).sum()), include_groups=False)
 glue("npm_unsorted", int(unsorted.get("npm", 0)), display=False)
+
+# %% mystnb={"figure": {"caption": "Downloads of the packages in the ICSE artifact's top-20 lists of Hugging Face, PyPI and npm (log scale; per month, for npm per week), each list sorted by count.", "name": "fig-icse-popularity-top20"}}
 alt.Chart(top20, title="The top-20 lists of the ICSE artifact").mark_bar().encode(
     x=alt.X("downloads:Q", scale=alt.Scale(type="log"), title="downloads (per month; npm per week)"),
     y=alt.Y("name:N", sort=alt.EncodingSortField("downloads", order="descending"), title=None),
@@ -90,7 +92,7 @@ alt.Chart(top20, title="The top-20 lists of the ICSE artifact").mark_bar().encod
 
 # %% [markdown]
 # The npm list is not in download order: {glue:text}`npm_unsorted:d` of its rows sit at another
-# place than their count would give them (the chart sorts by count).
+# place than their count would give them ({numref}`fig-icse-popularity-top20` sorts by count).
 
 # %% [markdown]
 # ### Concentration within the most downloaded packages
@@ -111,7 +113,7 @@ glue("top_n", int(top_n), display=False)
 glue("top_k", int(top_k), display=False)
 display.table(summary, {f"top-{top_k} share": "{:.1%}", "gini": "{:.3f}"}, index=True)
 
-# %%
+# %% mystnb={"figure": {"caption": "Lorenz curves of the download counts of the `top_n` most downloaded packages of each registry, from the values behind the ICSE artifact's download-distribution figure; on the dashed diagonal every package would be downloaded equally.", "name": "fig-icse-popularity-lorenz"}}
 lorenz = pd.concat(curves)
 diagonal = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(color="grey", strokeDash=[4, 4]).encode(x="x", y="y")
 (alt.Chart(lorenz, title=f"Lorenz curves of the {top_n} most downloaded packages").mark_line().encode(
@@ -121,7 +123,8 @@ diagonal = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(color="
 ) + diagonal).properties(height=300)
 
 # %% [markdown]
-# Among the {glue:text}`top_n:,d` most downloaded packages of each list, the
+# Among the {glue:text}`top_n:,d` most downloaded packages of each list
+# ({numref}`fig-icse-popularity-lorenz`), the
 # {glue:text}`top_k:d` largest take {glue:text}`share_huggingface:.0%` of the downloads on
 # Hugging Face, against {glue:text}`share_pypi:.0%` on PyPI and {glue:text}`share_npm:.0%` on
 # npm; the Gini coefficients are {glue:text}`gini_huggingface:.2f`,
@@ -168,7 +171,7 @@ latest = size.sort_values("date").iloc[-1]
 claims.record("icse2023.summary.hundreds_of_thousands", "yes" if latest["models"] >= 100_000 else "no",
               note=f"latest public count: {latest['models']:,} models ({latest['list']}, {latest['date']}); "
                    f"at the time of the study the Hub had {int(names['model_id'].nunique()):,}")
-claims.recorded_table("icse2023.")
+claims.comparison("icse_popularity")
 
 # %% [markdown]
 # The name list holds a few more models than the paper counts, a small difference that the

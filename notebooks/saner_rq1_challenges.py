@@ -81,7 +81,7 @@ data.provenance(SOURCES)
 #   finite-population correction.
 
 # %% [markdown]
-# ## Results
+# ## The results
 #
 # ### The taxonomy
 
@@ -133,11 +133,11 @@ saner.show(table, {"share": "{:.2f}"})
 
 # %% [markdown]
 # The Overview sheet holds {glue:text}`challenge_total` challenge codings, listed from the
-# largest category to the smallest, the order of Table I. The three largest categories,
+# largest category to the smallest, the order of Table I ({numref}`fig-saner-rq1-categories`). The three largest categories,
 # {glue:text}`top3_names`, hold {glue:text}`top3_share:.1f` % of them: using and understanding a
 # model and getting it through training and onto the hardware are where most people get stuck.
 
-# %%
+# %% mystnb={"figure": {"caption": "Share of challenge codings per category (Table I, challenge half), computed from the counts of the codebook's Overview sheet; the labels C1 to C17 are those of Table I.", "name": "fig-saner-rq1-categories"}}
 bars = alt.Chart(table).mark_bar().encode(
     x=alt.X("share:Q", title="share of challenge codings (%)"),
     y=alt.Y("category:N", sort="-x", title=None),
@@ -194,7 +194,7 @@ glue("tag_b", tag_b, display=False)
 glue("n_variant_rows", int(variants.groupby("tag")["rows"].apply(lambda r: r.iloc[1:].sum()).sum()), display=False)
 saner.show(tags, {"topic_share": "{:.1f}", "code_share": "{:.1f}"})
 
-# %%
+# %% mystnb={"figure": {"caption": "Coded topics and codes per forum (Discourse) category, for the 12 categories with the most coded topics, from `All_Codes.csv`; with `merge_tag_variants` on, spellings of a category are counted together.", "name": "fig-saner-rq1-forum-categories"}}
 alt.Chart(tags.head(12)).transform_fold(["topics", "codes"], as_=["count of", "n"]).mark_bar().encode(
     x=alt.X("n:Q", title="number"),
     y=alt.Y("tag:N", sort=alt.EncodingSortField("topics", order="descending"), title="forum category"),
@@ -204,6 +204,7 @@ alt.Chart(tags.head(12)).transform_fold(["topics", "codes"], as_=["count of", "n
 ).properties(title="Coded topics and codes per forum category (12 largest)", height=360)
 
 # %% [markdown]
+# {numref}`fig-saner-rq1-forum-categories` shows the forum categories with the most coded topics.
 # {glue:text}`tag_a` has {glue:text}`topics_a` coded topics and {glue:text}`codes_a` codes;
 # {glue:text}`tag_b` has {glue:text}`topics_b` topics and {glue:text}`codes_b` codes. That is
 # {glue:text}`topic_ratio:.2f` topics and {glue:text}`code_ratio:.2f` codes of the first per one
@@ -269,14 +270,7 @@ for round_ in ("kappa_round1", "kappa_round2"):
 # ## Comparison with the paper
 
 # %%
-comparison = saner.comparison_table(CHAPTER)
-assert not saner.unrecorded_claims(CHAPTER), saner.unrecorded_claims(CHAPTER)
-verdicts = saner.verdict_counts(comparison)
-glue("n_claims", len(comparison), display=False)
-glue("n_reproduced", verdicts[claims.REPRODUCED], display=False)
-glue("n_differs", verdicts[claims.DIFFERS], display=False)
-glue("n_unavailable", verdicts[claims.NOT_REPRODUCIBLE], display=False)
-saner.show(saner.comparison_display(CHAPTER))
+claims.comparison(CHAPTER)
 
 # %% [markdown]
 # Of the {glue:text}`n_claims` numbers this chapter checks, {glue:text}`n_reproduced` are

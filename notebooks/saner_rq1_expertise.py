@@ -79,7 +79,7 @@ data.provenance(["saner2024_all_codes", "saner2024_codebook_challenges", "saner2
 #    months are unknown.
 
 # %% [markdown]
-# ## Results
+# ## The results
 #
 # ### What the files give directly
 
@@ -145,7 +145,7 @@ glue("n_cat", len(fit), display=False)
 glue("n_cat_b", len(fit_b), display=False)
 saner.show(fit, {"ours_share": "{:.2f}", "paper_share": "{:.2f}", "difference": "{:+.2f}"})
 
-# %%
+# %% mystnb={"figure": {"caption": "Share of each challenge category under the keyword rules (`CODE_RULES` applied to the open codes of `All_Codes.csv`) against its share in Table I (Overview sheet); on the dashed line the two are equal.", "name": "fig-saner-rq1-expertise-fit"}}
 points = alt.Chart(fit).mark_circle(size=70).encode(
     x=alt.X("paper_share:Q", title="Table I share (%)"),
     y=alt.Y("ours_share:Q", title="share under the keyword rules (%)"),
@@ -157,9 +157,9 @@ diagonal = alt.Chart(pd.DataFrame({"x": [0, top], "y": [0, top]})).mark_line(str
 (diagonal + points + text).properties(title="Challenge categories: keyword rules against Table I", width=420, height=420)
 
 # %% [markdown]
-# Over the {glue:text}`n_cat` challenge categories the approximate totals rank like the paper's (Spearman's
-# rho {glue:text}`fit_rho:.2f`); shares differ by {glue:text}`fit_mean:.1f` points on average and
-# at most by {glue:text}`fit_max:.1f`. For the {glue:text}`n_cat_b` benefit categories rho is
+# Over the {glue:text}`n_cat` challenge categories the approximate totals rank like the paper's
+# ({numref}`fig-saner-rq1-expertise-fit`; Spearman's rho {glue:text}`fit_rho:.2f`); shares differ by
+# {glue:text}`fit_mean:.1f` points on average and at most by {glue:text}`fit_max:.1f`. For the {glue:text}`n_cat_b` benefit categories rho is
 # {glue:text}`fit_rho_b:.2f` and the mean difference {glue:text}`fit_mean_b:.1f` points. The
 # assignment is close enough to say something about proportions, not to recover counts.
 
@@ -196,7 +196,7 @@ saner.show(pd.DataFrame(rows), {"share under the rules (%)": "{:.2f}"})
 # %% [markdown]
 # ### Figure 2, approximated
 
-# %%
+# %% mystnb={"figure": {"caption": "The paper's Figure 2, approximated: share of each challenge subcategory among the challenge codes of Beginners and of Intermediate topics, with every open code of `All_Codes.csv` assigned to a subcategory by the keyword rules; only subcategories above `min_share` % at one level are drawn.", "name": "fig-saner-rq1-expertise-figure2"}}
 fig2 = saner.figure2(assigned, levels, merge=merge_tag_variants, min_share=min_share)
 totals = saner.level_totals(assigned, levels, merge=merge_tag_variants)
 glue("n_beginners", totals["Beginners"], display=False)
@@ -213,9 +213,9 @@ alt.Chart(fig2).mark_bar().encode(
 
 # %% [markdown]
 # Under the rules, Beginners topics carry {glue:text}`n_beginners` challenge codes and
-# Intermediate topics {glue:text}`n_intermediate` ({glue:text}`level_ratio:.1f` to 1). This
-# figure is an **approximation** of the paper's Figure 2: the subcategory of each code is ours,
-# not the authors'. With so few Intermediate codes, one code moves a subcategory's share by
+# Intermediate topics {glue:text}`n_intermediate` ({glue:text}`level_ratio:.1f` to 1).
+# {numref}`fig-saner-rq1-expertise-figure2` is an **approximation** of the paper's Figure 2: the
+# subcategory of each code is ours, not the authors'. With so few Intermediate codes, one code moves a subcategory's share by
 # several points.
 
 # %%
@@ -246,7 +246,7 @@ saner.show(quoted_fig2.pivot(index="label", columns="level", values="share").res
 # %% [markdown]
 # ### Challenges over time
 
-# %%
+# %% mystnb={"figure": {"caption": "Share of each challenge category among the challenge codes of successive groups of coded topics of equal size, ordered by topic number (`periods` groups; codes assigned to categories by the keyword rules).", "name": "fig-saner-rq1-expertise-periods"}}
 period = saner.topic_periods(assigned, periods)
 challenges = assigned[assigned["kind"] == "challenge"].assign(period=period)
 mix = pd.crosstab(challenges["category"], challenges["period"])
@@ -269,7 +269,8 @@ heat = alt.Chart(shares).encode(
     title="Share of each challenge category in successive groups of topics (keyword rules)", width=320, height=420)
 
 # %% [markdown]
-# A chi-square test of independence between category and group gives chi2 =
+# {numref}`fig-saner-rq1-expertise-periods` shows the mix of challenges in each group. A chi-square test of
+# independence between category and group gives chi2 =
 # {glue:text}`chi2:.1f` with {glue:text}`chi2_dof` degrees of freedom, p = {glue:text}`chi2_p:.3f`
 # and Cramér's V = {glue:text}`cramers_v:.2f`. The smallest expected count is
 # {glue:text}`min_expected:.1f`, below the usual 5, so the p-value is only indicative. The paper
@@ -280,12 +281,7 @@ heat = alt.Chart(shares).encode(
 # ## Comparison with the paper
 
 # %%
-comparison = saner.comparison_table(CHAPTER)
-assert not saner.unrecorded_claims(CHAPTER), saner.unrecorded_claims(CHAPTER)
-verdicts = saner.verdict_counts(comparison)
-glue("n_claims", len(comparison), display=False)
-glue("n_unavailable", verdicts[claims.NOT_REPRODUCIBLE], display=False)
-saner.show(saner.comparison_display(CHAPTER))
+claims.comparison(CHAPTER)
 
 # %% [markdown]
 # {glue:text}`n_unavailable` of the {glue:text}`n_claims` numbers of this chapter are marked

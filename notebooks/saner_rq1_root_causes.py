@@ -75,7 +75,7 @@ saner.show(rules_table)
 # paper's counts shows that a consistent reading exists, not that it is the authors' reading.
 
 # %% [markdown]
-# ## Results
+# ## The results
 
 # %%
 classified = saner.classify_root_causes(root_causes, prefer=prefer)
@@ -116,7 +116,7 @@ for row in table.itertuples():
                       f"{row.count}/{n_rows} = {row.share:.2f} %, which rounds to {row.share:.1f}; the paper prints a truncated value")
 saner.show(table, {"share": "{:.1f}"})
 
-# %%
+# %% mystnb={"figure": {"caption": "Root causes per row of Table II: the count under this chapter's rules, from the free-text root causes of `Root_Causes.csv` (solid bars), beside the count the paper prints (faded bars), coloured by group.", "name": "fig-saner-rq1-root-causes"}}
 paper = pd.DataFrame({"row": list(keys), "count": [saner.reported(f"saner2024.table2.{k}_count") for k in keys.values()]})
 both = pd.concat([table[table["row"].isin(keys)][["group", "row", "count"]].assign(source="this book"),
                   paper.merge(table[["row", "group"]], on="row").assign(source="paper")])
@@ -147,6 +147,7 @@ glue("practical_theory", practical_theory, display=False)
 saner.show(groups, {"share": "{:.1f}"})
 
 # %% [markdown]
+# {numref}`fig-saner-rq1-root-causes` sets our count for each row of Table II beside the paper's.
 # Under this mapping {glue:text}`user_share:.1f` % of the root causes lie with the user and
 # {glue:text}`hf_share:.1f` % with Hugging Face. Not knowing Hugging Face, its libraries and
 # their APIs accounts for {glue:text}`familiarity_api:.1f` %; missing programming or theoretical
@@ -198,14 +199,7 @@ claims.record_unavailable("saner2024.sec3b.accepted_ratio_forum",
 # ## Comparison with the paper
 
 # %%
-comparison = saner.comparison_table(CHAPTER)
-assert not saner.unrecorded_claims(CHAPTER), saner.unrecorded_claims(CHAPTER)
-verdicts = saner.verdict_counts(comparison)
-glue("n_claims", len(comparison), display=False)
-glue("n_reproduced", verdicts[claims.REPRODUCED], display=False)
-glue("n_differs", verdicts[claims.DIFFERS], display=False)
-glue("n_unavailable", verdicts[claims.NOT_REPRODUCIBLE], display=False)
-saner.show(saner.comparison_display(CHAPTER))
+claims.comparison(CHAPTER)
 
 # %% [markdown]
 # Of {glue:text}`n_claims` numbers, {glue:text}`n_reproduced` are reproduced,

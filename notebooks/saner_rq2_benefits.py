@@ -62,7 +62,7 @@ data.provenance(["saner2024_codebook_benefits", "saner2024_codebook_xlsx", "sane
 # `approximate_subcategories` is on, the keyword rules of the expertise chapter estimate them.
 
 # %% [markdown]
-# ## Results
+# ## The results
 #
 # ### The taxonomy of benefits
 
@@ -102,7 +102,7 @@ glue("b1_text", saner.reported("saner2024.sec3d.b1_share_text"), display=False)
 glue("b3_text", saner.reported("saner2024.sec3d.b3_share_text"), display=False)
 saner.show(table, {"share": "{:.2f}"})
 
-# %%
+# %% mystnb={"figure": {"caption": "Share of benefit codings per category (Table I, benefit half), computed from the counts of the codebook's Overview sheet; the labels B1 to B6 are those of Table I.", "name": "fig-saner-rq2-benefits"}}
 bars = alt.Chart(table).mark_bar().encode(
     x=alt.X("share:Q", title="share of benefit codings (%)"),
     y=alt.Y("category:N", sort="-x", title=None),
@@ -112,8 +112,9 @@ bars = alt.Chart(table).mark_bar().encode(
     title="Benefits per category (Overview sheet of the codebook)", height=220)
 
 # %% [markdown]
-# The sheet counts {glue:text}`benefit_total` benefit codings. Expert opinions and solutions make
-# up {glue:text}`b1_share:.3f` % of them and acknowledgements of help {glue:text}`b3_share:.3f` %.
+# The sheet counts {glue:text}`benefit_total` benefit codings ({numref}`fig-saner-rq2-benefits`). Expert
+# opinions and solutions make up {glue:text}`b1_share:.3f` % of them and acknowledgements of help
+# {glue:text}`b3_share:.3f` %.
 # The paper prints these two shares twice, differently: {glue:text}`b1_table` and
 # {glue:text}`b3_table` in Table I, {glue:text}`b1_text` and {glue:text}`b3_text` in the text.
 # Rounded to two decimals the counts give the text's values, so the table's last digits are off.
@@ -159,14 +160,7 @@ saner.show(pd.DataFrame(rows), {"share under the rules (%)": "{:.2f}"}, na_rep="
 # ## Comparison with the paper
 
 # %%
-comparison = saner.comparison_table(CHAPTER)
-assert not saner.unrecorded_claims(CHAPTER), saner.unrecorded_claims(CHAPTER)
-verdicts = saner.verdict_counts(comparison)
-glue("n_claims", len(comparison), display=False)
-glue("n_reproduced", verdicts[claims.REPRODUCED], display=False)
-glue("n_differs", verdicts[claims.DIFFERS], display=False)
-glue("n_unavailable", verdicts[claims.NOT_REPRODUCIBLE], display=False)
-saner.show(saner.comparison_display(CHAPTER))
+claims.comparison(CHAPTER)
 
 # %% [markdown]
 # Of {glue:text}`n_claims` numbers, {glue:text}`n_reproduced` are reproduced,

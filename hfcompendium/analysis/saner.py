@@ -130,16 +130,10 @@ def comparison_table(chapter: str) -> pd.DataFrame:
 
 
 def format_value(value) -> str:
-    """A reported or computed value for display: whole numbers with thousands separators, other
-    numbers with up to four decimals, text unchanged, missing values as an empty string."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, str):
-        return value
-    value = float(value)
-    if value.is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.4f}".rstrip("0").rstrip(".")
+    """A reported or computed value for display (see `hfcompendium.claims.format_value`)."""
+    from hfcompendium import claims
+
+    return claims.format_value(value)
 
 
 def comparison_display(chapter: str) -> pd.DataFrame:
