@@ -257,19 +257,9 @@ COMPARISON_COUNTS = {"n_reproduced": REPRODUCED, "n_differs": DIFFERS, "n_unavai
                      "n_live": LIVE}
 
 
-def comparison(chapter_id: str, glue_prefix: str = ""):
-    """The comparison with the paper at the end of a chapter.
-
-    Checks that this kernel recorded every claim the registry assigns to `chapter_id` (a
-    `ClaimError` lists those it did not), glues for the chapter's prose `n_claims` and the
-    number of claims per verdict, `n_reproduced`, `n_differs`, `n_unavailable` and `n_live`
-    (each name preceded by `glue_prefix`, all with `display=False`), and returns the claims'
-    table (id, where, statement, reported, reproduced, verdict, note; in the order recorded, values
-    formatted by `format_value`) as an HTML-escaped styled table to show as the cell's output."""
-    from myst_nb import glue
-
-    from .display import table as styled_table
-
+def _chapter_table(chapter_id: str) -> pd.DataFrame:
+    """The claims of `chapter_id` recorded in this kernel, in the order recorded; a `ClaimError`
+    when the registry assigns no claim to the chapter or the kernel did not record some of them."""
     wanted = chapter_claim_ids(chapter_id)
     if not wanted:
         raise ClaimError(f"no claim of data/claims/*.yml names chapter {chapter_id!r}")
@@ -277,11 +267,35 @@ def comparison(chapter_id: str, glue_prefix: str = ""):
     if missing:
         raise ClaimError(f"chapter {chapter_id!r} did not record {len(missing)} of its claims: {', '.join(missing)}")
     table = recorded_table()
-    table = table[table["id"].isin(wanted)].reset_index(drop=True)
-    counts = table["verdict"].value_counts()
-    glue(f"{glue_prefix}n_claims", len(table), display=False)
-    for name, verdict in COMPARISON_COUNTS.items():
-        glue(f"{glue_prefix}{name}", int(counts.get(verdict, 0)), display=False)
+    return table[table["id"].isin(wanted)].reset_index(drop=True)
+
+
+def comparison_counts(chapter_id: str) -> dict[str, int]:
+    """The counts `comparison` glues, for a chapter's own sentences: `n_claims` and the number of
+    claims per verdict (`n_reproduced`, `n_differs`, `n_unavailable`, `n_live`). Raises a
+    `ClaimError` like `comparison` when a claim of the chapter was not recorded."""
+    counts = _chapter_table(chapter_id)["verdict"].value_counts()
+    return {"n_claims": int(counts.sum()),
+            **{name: int(counts.get(verdict, 0)) for name, verdict in COMPARISON_COUNTS.items()}}
+
+
+def comparison(chapter_id: str, glue_prefix: str = ""):
+    """The comparison with the paper at the end of a chapter.
+
+    Checks that this kernel recorded every claim the registry assigns to `chapter_id` (a
+    `ClaimError` lists those it did not), glues for the chapter's prose `n_claims` and the
+    number of claims per verdict, `n_reproduced`, `n_differs`, `n_unavailable` and `n_live`
+    (each name preceded by `glue_prefix`, all with `display=False`; `comparison_counts` gives the
+    same numbers to code), and returns the claims' table (id, where, statement, reported,
+    reproduced, verdict, note; in the order recorded, values formatted by `format_value`) as an
+    HTML-escaped styled table to show as the cell's output."""
+    from myst_nb import glue
+
+    from .display import table as styled_table
+
+    table = _chapter_table(chapter_id)
+    for name, value in comparison_counts(chapter_id).items():
+        glue(f"{glue_prefix}{name}", value, display=False)
     for column in ("reported", "reproduced"):
         table[column] = table[column].map(format_value).astype("str")
     return styled_table(table)

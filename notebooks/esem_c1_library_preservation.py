@@ -37,7 +37,7 @@ import altair as alt
 import pandas as pd
 from myst_nb import glue
 
-from hfcompendium import charts, claims, data
+from hfcompendium import charts, claims, data, display
 from hfcompendium.analysis import live, preservation
 
 charts.setup()
@@ -53,10 +53,10 @@ charts.setup()
 # The metric needs, for every model, the libraries it supports, and, for every descendant, its
 # base model. The ESEM artifact publishes only the number of descendants per base model, without
 # names or libraries, and PeaTMOSS publishes neither table in a form that can be fetched with a
-# pinned hash. Live Hub snapshots taken with `hfcompendium snapshot` record the base-model links
-# (table `base_model_links`) and each model's library field and tags (table `models`); the
-# parameter `hub_snapshot` selects one. For context, the
-# PeaTMOSS crawl's field table counts how many models declare each library.
+# pinned hash. Live Hub snapshots taken with `.venv/bin/hfcompendium snapshot` record the
+# base-model links (table `base_model_links`) and each model's library field and tags (table
+# `models`); the parameter `hub_snapshot` selects one. For context, the PeaTMOSS crawl's field
+# table counts how many models declare each library.
 
 # %%
 live_data = live.declare(hub_snapshot)
@@ -101,14 +101,14 @@ glue("status", status, display=False)
 # (`preservation.libraries_from_tags`), which comes closest to PeaTMOSS's list of libraries per
 # model; the library field alone gives each model a single library, so that no base model could
 # qualify with `min_libraries` 2. A made-up example (invented names, not data) shows the
-# arithmetic:
+# arithmetic with the paper's minimum of two libraries, whatever `min_libraries` is in this run:
 
 # %%
 toy_links = pd.DataFrame({"model_id": ["d1", "d2", "d3", "d4"], "base_model": ["b1", "b1", "b1", "b2"]})
 toy_libraries = pd.DataFrame({"model_id": ["b1", "b1", "b2", "d1", "d2", "d2", "d4"],
                               "library_name": ["transformers", "safetensors", "timm", "transformers", "transformers",
                                                "safetensors", "timm"]})
-preservation.preservation_rates(toy_links, toy_libraries, min_libraries=min_libraries)
+display.table(preservation.preservation_rates(toy_links, toy_libraries, min_libraries=2), {"rate": "{:.1%}"})
 
 # %% [markdown]
 # Base model b1 supports Transformers and SafeTensors: its descendants d1 and d2 keep
@@ -121,8 +121,12 @@ preservation.preservation_rates(toy_links, toy_libraries, min_libraries=min_libr
 # %%
 none_freq = data.load("peatmoss_hf_none_freq")
 declared = none_freq[none_freq["table"] == 3].rename(columns={"name": "library", "freq": "rate"})
-glue("transformers_declared", float(declared.set_index("library").loc["transformers", "rate"]), display=False)
 glue("no_library_declared", float(declared.set_index("library").loc["None", "rate"]), display=False)
+named = declared[declared["library"] != "None"].sort_values("rate", ascending=False, ignore_index=True)
+glue("first_declared", str(named.loc[0, "library"]), display=False)
+glue("first_declared_rate", float(named.loc[0, "rate"]), display=False)
+glue("second_declared", str(named.loc[1, "library"]), display=False)
+glue("second_declared_rate", float(named.loc[1, "rate"]), display=False)
 rates = (preservation.preservation_rates(links, libraries, min_libraries=min_libraries) if available
          else pd.DataFrame(columns=preservation.COLUMNS))
 if not rates.empty:
@@ -130,15 +134,14 @@ if not rates.empty:
 else:
     chart_data = declared[declared["library"] != "None"].head(top_libraries)
     x_title = "share of all models declaring the library (PeaTMOSS crawl)"
-glue("results_note", "The table gives the preservation rates of this snapshot and the chart its most preserved "
-     "libraries." if not rates.empty else
+glue("results_note", "The table gives the preservation rates of this snapshot." if not rates.empty else
      f"No base model of {hub_snapshot} supports {min_libraries} or more libraries and has a recorded descendant, so "
-     "the rates stay empty, and the chart shows instead which libraries Hub models declare." if available else
-     "Without the two tables the rates stay empty, and the chart shows instead which libraries Hub models declare.",
-     display=False)
-rates
+     "the rates stay empty." if available else "Without the two tables the rates stay empty.", display=False)
+glue("chart_subject", f"the {top_libraries} most preserved libraries of this snapshot" if not rates.empty else
+     "instead which libraries the models of the PeaTMOSS crawl declare", display=False)
+display.table(rates, {"rate": "{:.1%}"})
 
-# %%
+# %% mystnb={"figure": {"caption": "When this run computes preservation rates (from a Hub snapshot with base-model links and libraries): the rate of the `top_libraries` most preserved libraries, the share of the direct descendants of qualifying base models that keep the library. Otherwise, as in the book's own build: the share of the models of the PeaTMOSS crawl that declare each library (its field table), for the `top_libraries` most declared.", "name": "fig-esem-c1-libraries"}, "image": {"alt": "Horizontal bar chart, one bar per library, longest first: the preservation rate, or without a snapshot the share of models declaring the library."}}
 alt.Chart(chart_data, title="Preservation rate by library" if not rates.empty else "Libraries declared by Hub models, 2023"
           ).mark_bar().encode(
     x=alt.X("rate:Q", title=x_title, axis=alt.Axis(format="%")),
@@ -147,10 +150,12 @@ alt.Chart(chart_data, title="Preservation rate by library" if not rates.empty el
 ).properties(height=alt.Step(18))
 
 # %% [markdown]
-# {glue:text}`results_note` The public crawl shows the starting point of the claim: Transformers
-# is by far the most declared library on the Hub. {glue:text}`transformers_declared:.0%` of the
-# models of the PeaTMOSS crawl declare it, while {glue:text}`no_library_declared:.0%` declare
-# none. Whether descendants *keep* it is what the preservation rate adds.
+# {glue:text}`results_note` {numref}`fig-esem-c1-libraries` shows
+# {glue:text}`chart_subject`. The public crawl shows the starting point of the claim: the library most models of the PeaTMOSS crawl declare is
+# {glue:text}`first_declared` ({glue:text}`first_declared_rate:.0%` of them), the next
+# {glue:text}`second_declared` ({glue:text}`second_declared_rate:.0%`), and
+# {glue:text}`no_library_declared:.0%` declare none. Whether descendants *keep* a library is
+# what the preservation rate adds.
 
 # %% [markdown]
 # ## Comparison with the paper
@@ -176,8 +181,16 @@ else:
     for claim_id in ("esem2024.s5_3_2.transformers_preservation", "esem2024.fig5.most_preserved_library",
                      "esem2024.fig5.second_library"):
         claims.record_unavailable(claim_id, reason)
-live.note(live.summary("", live_data))
-claims.recorded_table("esem2024.")
+counts = claims.comparison_counts("esem_c1_library_preservation")
+glue("comparison_summary", live.summary(
+    f"Of the {counts['n_claims']} statements of this chapter, this run reproduces {counts['n_reproduced']}, finds "
+    f"a different value for {counts['n_differs']} and cannot compute {counts['n_unavailable']}"
+    + (": without base-model links and libraries the preservation rates do not exist." if counts["n_unavailable"]
+       else "."), live_data), display=False)
+claims.comparison("esem_c1_library_preservation")
+
+# %% [markdown]
+# {glue:text}`comparison_summary`
 
 # %% [markdown]
 # ## Caveats
@@ -194,7 +207,7 @@ claims.recorded_table("esem2024.")
 # %% [markdown]
 # ## Rerun this chapter
 #
-# With a live snapshot (see `hfcompendium snapshot`):
+# With a live snapshot (see `.venv/bin/hfcompendium snapshot`):
 #
 # ```bash
 # .venv/bin/hfcompendium run esem_c1_library_preservation -p hub_snapshot <name>

@@ -33,7 +33,7 @@ import pandas as pd
 from myst_nb import glue
 from scipy import stats
 
-from hfcompendium import charts, claims, data
+from hfcompendium import charts, claims, data, display
 from hfcompendium.analysis import descendants
 
 charts.setup()
@@ -102,11 +102,29 @@ slope_all = sensitivity.loc[sensitivity["variant"].str.startswith("all rows"), "
 glue("slope_all", float(slope_all), display=False)
 spearman = sensitivity[sensitivity["statistic"] == "spearman_rho"].iloc[0]
 glue("spearman", float(spearman["value"]), display=False)
-sensitivity.style.format({"value": "{:.3f}", "low": "{:.3f}", "high": "{:.3f}", "p": "{:.1e}"}, na_rep="–")
+glue("spearman_sign", "positive" if spearman["value"] > 0 else "negative" if spearman["value"] < 0 else "zero",
+     display=False)
+slope_positive = float(sensitivity.loc[sensitivity["variant"] == "zero downloads dropped, duplicates dropped",
+                                       "value"].iloc[0])
+glue("slope_positive", slope_positive, display=False)
+glue("dedup_effect", "steepens" if original["slope"] > slope_all else "flattens", display=False)
+glue("zero_effect", "pull the line flatter" if slope_positive > original["slope"] else "make the line steeper",
+     display=False)
+theil = sensitivity[sensitivity["variant"].str.startswith("Theil-Sen")]
+theil_slope = float(theil["value"].iloc[0]) if len(theil) else float("nan")
+positive = frame[(frame["descendant_downloads"] > 0) & (frame["direct_descendants"] > 0)]
+flat = descendants.zero_slope_share(positive["descendant_downloads"], positive["direct_descendants"])
+glue("theil_slope", theil_slope, display=False)
+glue("theil_reading", f"{flat:.0%} of the pairwise slopes are zero, since {share_single:.0%} of the base models have "
+     "a single descendant, and the median falls among them." if theil_slope == 0 else
+     "Being a median, it is less swayed by the many small base models than the least-squares line.", display=False)
+display.table(sensitivity, {"value": "{:.3f}", "low": "{:.3f}", "high": "{:.3f}", "p": "{:.1e}"}, na_rep="–")
 
-# %% mystnb={"figure": {"caption": "Base models of PeaTMOSS binned by the summed downloads of their direct descendants and by their number of direct descendants (base-10 logarithms; colour: number of base models), from the ESEM artifact's table, with the least-squares line of the original choices and that of this run's parameters.", "name": "fig-esem-c2-descendants-fit"}}
-plotted = frame.assign(log_downloads=np.log10(frame["descendant_downloads"] + 1e-5),
-                       log_descendants=np.log10(frame["direct_descendants"]))
+# %% mystnb={"figure": {"caption": "Base models of PeaTMOSS binned by the summed downloads of their direct descendants and by their number of direct descendants (base-10 logarithms; colour: number of base models), from the ESEM artifact's table, with the least-squares line of the original choices and that of this run's parameters.", "name": "fig-esem-c2-descendants-fit"}, "image": {"alt": "Heat map of base models by log downloads of their descendants and log number of descendants, with two fitted lines."}}
+with np.errstate(divide="ignore"):
+    plotted = frame.assign(log_downloads=np.log10(frame["descendant_downloads"] + epsilon),
+                           log_descendants=np.log10(frame["direct_descendants"]))
+plotted = plotted[np.isfinite(plotted["log_downloads"])]           # with epsilon 0, zero downloads have no log
 xs = np.linspace(plotted["log_downloads"].min(), plotted["log_downloads"].max(), 50)
 lines = pd.concat([
     pd.DataFrame({"log_downloads": xs, "log_descendants": original["slope"] * xs + original["intercept"],
@@ -115,7 +133,7 @@ lines = pd.concat([
                   "fit": "this run's parameters"}),
 ])
 heat = alt.Chart(plotted).mark_rect().encode(
-    x=alt.X("log_downloads:Q", bin=alt.Bin(maxbins=45), title="log10(downloads of the descendants + 1e-5)"),
+    x=alt.X("log_downloads:Q", bin=alt.Bin(maxbins=45), title=f"log10(downloads of the descendants + {epsilon:g})"),
     y=alt.Y("log_descendants:Q", bin=alt.Bin(maxbins=25), title="log10(direct descendants)"),
     color=alt.Color("count():Q", scale=alt.Scale(type="log", scheme="viridis"), title="base models"),
 )
@@ -133,10 +151,12 @@ fits = alt.Chart(lines).mark_line(strokeWidth=2.5).encode(
 # {glue:text}`slope_all:.3f`: dropping duplicate pairs removes {glue:text}`n_duplicates:,d` rows,
 # {glue:text}`dup_single:.0%` of them small base models with a single descendant
 # ({glue:text}`share_single:.0%` of all base models have exactly one), so the deduplication
-# reweights the data towards the rare large base models and steepens the line. The
-# {glue:text}`n_zero:,d` base models whose descendants have no downloads sit far to the left and
-# pull the line flat. The Theil–Sen slope is zero because most points share the same number of
-# descendants. The rank correlation, which needs none of these choices, is positive
+# reweights the data towards the rare large base models and {glue:text}`dedup_effect` the line.
+# The {glue:text}`n_zero:,d` base models whose descendants have no downloads sit far to the
+# left and {glue:text}`zero_effect`: without them (duplicates still dropped) the slope is
+# {glue:text}`slope_positive:.3f`. The Theil–Sen slope, the median of the slopes between all
+# pairs of points with downloads, is {glue:text}`theil_slope:.3f`. {glue:text}`theil_reading`
+# The rank correlation, which needs none of these choices, is {glue:text}`spearman_sign`
 # (Spearman {glue:text}`spearman:.2f`).
 #
 # Since the download column adds up the descendants' downloads, part of the relation is built
@@ -146,20 +166,30 @@ fits = alt.Chart(lines).mark_line(strokeWidth=2.5).encode(
 per_descendant = frame["descendant_downloads"] / frame["direct_descendants"]
 rho_per = stats.spearmanr(per_descendant, frame["direct_descendants"])
 glue("rho_per_descendant", float(rho_per.statistic), display=False)
-pd.DataFrame({"statistic": ["Spearman rho: downloads per descendant against descendants"],
-              "value": [rho_per.statistic], "p": [rho_per.pvalue]})
+glue("per_descendant_reading",
+     "Base models with more descendants also have descendants that are downloaded more on average (Spearman "
+     f"{rho_per.statistic:.2f}), so the association is not only an artefact of summing"
+     + (", though it is weaker." if rho_per.statistic < spearman["value"] else ".")
+     if rho_per.statistic > 0 and rho_per.pvalue < 0.01 else
+     f"Per descendant, downloads do not clearly rise with the number of descendants (Spearman {rho_per.statistic:.2f}), "
+     "so the association of the summed column may be an artefact of summing.", display=False)
+display.table(pd.DataFrame({"statistic": ["Spearman rho: downloads per descendant against descendants"],
+                            "value": [rho_per.statistic], "p": [rho_per.pvalue]}), {"value": "{:.3f}", "p": "{:.1e}"})
 
 # %% [markdown]
-# Base models with more descendants also have descendants that are downloaded more on average
-# (Spearman {glue:text}`rho_per_descendant:.2f`), so the association is not only an artefact of
-# summing, though it is weaker.
+# {glue:text}`per_descendant_reading`
 
 # %% [markdown]
 # ## Comparison with the paper
 
 # %%
-claims.record("esem2024.fig7.slope", original["slope"],
-              note="original choices: duplicate pairs dropped, +1e-5, least squares on log10")
+slope_claim = claims.record("esem2024.fig7.slope", original["slope"],
+                            note="original choices: duplicate pairs dropped, +1e-5, least squares on log10")
+glue("paper_slope", slope_claim.claim.reported, display=False)
+paper_decimals = len(str(slope_claim.claim.reported).partition(".")[2])
+decimals = {1: "one decimal", 2: "two decimals", 3: "three decimals"}.get(paper_decimals, f"{paper_decimals} decimals")
+glue("slope_reading", f"reproduced to the paper's {decimals}" if slope_claim.verdict == claims.REPRODUCED
+     else "not reproduced", display=False)
 claims.record("esem2024.fig7.positive_correlation", int(spearman["value"] > 0 and spearman["p"] < 0.01),
               note="Spearman rank correlation on all rows; the x variable is the descendants' summed downloads")
 claims.record_unavailable("esem2024.s5_4_1.top15000_download_share",
@@ -167,11 +197,12 @@ claims.record_unavailable("esem2024.s5_4_1.top15000_download_share",
 claims.comparison("esem_c2_descendants")
 
 # %% [markdown]
-# Of the {glue:text}`n_claims` numbers, {glue:text}`n_reproduced` are reproduced and
-# {glue:text}`n_unavailable` cannot be computed from public data.
-# The published slope is reproduced exactly from the published data and script choices. It is
-# fragile, though: the same data give a much flatter line without the deduplication, and the
-# x-axis is not the base model's popularity but its descendants' downloads added up.
+# Of the {glue:text}`n_claims` numbers, {glue:text}`n_reproduced` are reproduced,
+# {glue:text}`n_differs` with a different value and {glue:text}`n_unavailable` cannot be computed from public
+# data. With the published data and the script's choices the slope, {glue:text}`slope_original:.4f`,
+# is {glue:text}`slope_reading` ({glue:text}`paper_slope`). It is fragile, though: the same data
+# give {glue:text}`slope_all:.3f` without the deduplication, and the x-axis is not the base
+# model's popularity but its descendants' downloads added up.
 
 # %% [markdown]
 # ## Caveats

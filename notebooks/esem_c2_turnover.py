@@ -39,6 +39,7 @@ from hfcompendium import charts, claims, data, display
 from hfcompendium.analysis import live, turnover
 
 charts.setup()
+CHAPTER = "esem_c2_turnover"
 PAPER_K = 1000
 
 # %% [markdown]
@@ -94,32 +95,22 @@ live.provenance([sid for ids in chosen.values() for sid in ids], {hub_snapshot: 
 # names seen in any top K so far, and *months* the time since the previous snapshot.
 
 # %%
-def label(source_id: str) -> str:
-    return f"{data.source(source_id).snapshot_date} ({source_id})"
-
-
-def months_between(earlier: str | None, later: str | None) -> float:
-    if not earlier or not later or "(" not in earlier or "(" not in later:
-        return float("nan")
-    start, end = (pd.Timestamp(x.split(" ")[0]) for x in (earlier, later))
-    return round((end - start).days / 30.44, 1)
-
-
+labels = {sid: turnover.snapshot_label(data.source(sid).snapshot_date, sid) for ids in chosen.values() for sid in ids}
 ranked = {registry: {} for registry in chosen}
 for sid in chosen["Hugging Face"]:
     name, downloads = hf_readers[sid]
-    ranked["Hugging Face"][label(sid)] = turnover.ranked_names(data.load(sid), name, downloads)
+    ranked["Hugging Face"][labels[sid]] = turnover.ranked_names(data.load(sid), name, downloads)
 if hub_snapshot != "replication":
     from hfcompendium import snapshots
 
     live_models = snapshots.load_table(hub_snapshot, "models")
     live_info = snapshots.get_snapshot(hub_snapshot)
-    ranked["Hugging Face"][f"{live_info.captured_at[:10]} (live snapshot {hub_snapshot})"] = turnover.ranked_names(
-        live_models, "id", "downloads")
+    live_label = turnover.snapshot_label(live_info.captured_at[:10], f"live snapshot {hub_snapshot}")
+    ranked["Hugging Face"][live_label] = turnover.ranked_names(live_models, "id", "downloads")
     live.note(turnover.live_point_note(hub_snapshot, len(live_models), k, live_info.parameters.get("limit")))
 for registry in ("npm", "PyPI"):
     for sid in chosen[registry]:
-        ranked[registry][label(sid)] = data.load(sid).sort_values("rank")["name"].tolist()
+        ranked[registry][labels[sid]] = data.load(sid).sort_values("rank")["name"].tolist()
 
 # %% [markdown]
 # ## The results
@@ -129,13 +120,13 @@ results = pd.concat(
     [turnover.turnover(lists, k).assign(registry=registry) for registry, lists in ranked.items()],
     ignore_index=True)
 results["transition"] = results.groupby("registry").cumcount()
-results["months"] = [months_between(prev, cur) if t else float("nan")
+results["months"] = [turnover.months_between(prev, cur) if t else float("nan")
                      for prev, cur, t in zip(results["snapshot"].shift(), results["snapshot"], results["transition"])]
 table = results[["registry", "snapshot", "months", "size", "remained", "newcomers", "returning", "turnover_share",
                  "distinct_ever"]]
 display.table(table, {"turnover_share": "{:.1%}", "months": "{:.0f}"}, na_rep="–")
 
-# %%
+# %% mystnb={"figure": {"caption": "Members of the top K of each snapshot that remained from the previous snapshot, are newcomers (never in an earlier top K) or return after dropping out, per registry, with the snapshots of this run in date order: Hugging Face lists of the ESEM, ICSE and PeaTMOSS artifacts (and a live snapshot if chosen), npm-high-impact and top-PyPI lists.", "name": "fig-esem-c2-turnover-composition"}, "image": {"alt": "Stacked bar charts, one panel per registry, one bar per snapshot split into remained, newcomers and returning packages."}}
 long = results.melt(id_vars=["registry", "snapshot", "transition"], value_vars=["remained", "newcomers", "returning"],
                     var_name="category", value_name="packages")
 long["snapshot no."] = long["transition"] + 1
@@ -148,7 +139,7 @@ alt.Chart(long, title=f"Composition of the top {k} at each snapshot").mark_bar()
     tooltip=["registry", "snapshot", "category", "packages"],
 ).properties(width=170, height=260)
 
-# %%
+# %% mystnb={"figure": {"caption": "Share of the top K replaced at each transition from one snapshot to the next (newcomers and returning members over the top K), per registry, for the snapshots of this run.", "name": "fig-esem-c2-turnover-shares"}, "image": {"alt": "Line chart of the turnover share at each transition, one line per registry, on a scale from 0 to 100 percent."}}
 transitions = results[results["transition"] > 0]
 alt.Chart(transitions, title="Share of the top list replaced at each transition").mark_line(point=True).encode(
     x=alt.X("transition:O", title="transition (snapshot n-1 to n)"),
@@ -167,6 +158,7 @@ for registry, key in [("Hugging Face", "hf"), ("npm", "npm"), ("PyPI", "pypi")]:
     glue(f"{key}_distinct", int(summary.loc[registry, "distinct_ever"]), display=False)
     glue(f"{key}_mean_turnover", float(summary.loc[registry, "mean_turnover"]), display=False)
     glue(f"{key}_snapshots", int(summary.loc[registry, "snapshots"]), display=False)
+    glue(f"{key}_months", float(results.loc[results["registry"] == registry, "months"].mean()), display=False)
 glue("k", int(k), display=False)
 glue("paper_k", PAPER_K, display=False)
 display.table(summary, {c: "{:.1%}" for c in ["mean_turnover", "min_turnover", "max_turnover"]}, na_rep="–", index=True)
@@ -178,16 +170,21 @@ display.table(summary, {c: "{:.1%}" for c in ["mean_turnover", "min_turnover", "
 # ({glue:text}`npm_snapshots:d` snapshots) saw {glue:text}`npm_distinct:,d` distinct packages
 # with a mean turnover of {glue:text}`npm_mean_turnover:.0%`, PyPI ({glue:text}`pypi_snapshots:d`
 # snapshots) {glue:text}`pypi_distinct:,d` with {glue:text}`pypi_mean_turnover:.0%`.
+# {numref}`fig-esem-c2-turnover-composition` shows what each top list is made of and
+# {numref}`fig-esem-c2-turnover-shares` the share replaced at each transition.
 
 # %% [markdown]
 # ### How close the stand-ins come
 #
-# The oldest Hugging Face list is the paper's own file, so the first Hugging Face bar is exactly
-# the paper's. Its date is another matter: the paper labels it as a 2022 snapshot, but the file is
-# much smaller than the mid-2022 listing, and many models that lead that listing are missing from
-# it altogether, not just from its top.
+# The oldest Hugging Face list of the paper is public: the ESEM "ancient" file.
+# {glue:text}`first_bar_reading` Its date is another matter: the paper labels it as a 2022
+# snapshot, but the file is much smaller than the mid-2022 listing, and many models that lead
+# that listing are missing from it altogether, not just from its top.
 
 # %%
+glue("first_bar_reading", "It is the first Hugging Face snapshot of this run, so the first Hugging Face bar is "
+     "exactly the paper's." if chosen["Hugging Face"][0] == "esem2024_peatmoss_ancient_db" else
+     "This run does not start from it, so its first Hugging Face bar is not the paper's.", display=False)
 ancient = data.load("esem2024_peatmoss_ancient_db")
 listing = data.load("icse2023_sdist_0_1_3")
 listing_top = turnover.top_k(turnover.ranked_names(listing, "model_id", "downloads"), PAPER_K)
@@ -197,7 +194,7 @@ glue("listing_models", len(listing), display=False)
 glue("listing_top_missing", len(missing), display=False)
 glue("listing_date", data.source("icse2023_sdist_0_1_3").snapshot_date, display=False)
 glue("ancient_date", data.source("esem2024_peatmoss_ancient_db").snapshot_date, display=False)
-pd.DataFrame({"most downloaded in the mid-2022 listing, absent from the ancient file": missing[:12]})
+display.table(pd.DataFrame({"most downloaded in the mid-2022 listing, absent from the ancient file": missing[:12]}))
 
 # %% [markdown]
 # The ancient file has {glue:text}`ancient_models:,d` models, the listing of
@@ -216,62 +213,90 @@ near = turnover.turnover({"listing": turnover.ranked_names(listing, "model_id", 
                           "notebook": turnover.ranked_names(first1000, "model_id", "downloads")}, PAPER_K)
 glue("weeks_turnover", float(near.loc[1, "turnover_share"]), display=False)
 ties = pd.DataFrame({
-    "list": [label(s) for s in chosen["Hugging Face"]],
+    "list": [labels[s] for s in chosen["Hugging Face"]],
     "names sharing the K-th download count": [
         turnover.boundary_ties(data.load(s)[hf_readers[s][1]].astype("float64"), k) for s in chosen["Hugging Face"]],
 })
-near[["snapshot", "size", "remained", "turned_over", "turnover_share"]]
+tied_lists = int((ties["names sharing the K-th download count"] > 1).sum())
+glue("ties_reading", "do not occur in the Hugging Face lists of this run" if not tied_lists else
+     f"occur in {tied_lists} of the {len(ties)} Hugging Face lists of this run", display=False)
+display.table(near[["snapshot", "size", "remained", "turned_over", "turnover_share"]], {"turnover_share": "{:.1%}"},
+              na_rep="–")
 
 # %% [markdown]
 # Between the two ICSE lists {glue:text}`weeks_turnover:.1%` of the top {glue:text}`paper_k:,d` changed, so short
 # gaps give small turnover and the length of the gaps matters as much as the registry. Ties at
-# the K-th place, which would make the top list depend on how ties are broken, are rare:
+# the K-th place, which would make the top list depend on how ties are broken,
+# {glue:text}`ties_reading`:
 
 # %%
-ties
+display.table(ties)
 
 # %% [markdown]
 # ## Comparison with the paper
+#
+# The paper's numbers are about the top 1,000, so the claims are computed with K = 1,000 whatever
+# the `k` of this run.
 
 # %%
-hf = results[results["registry"] == "Hugging Face"]
-npm = results[results["registry"] == "npm"]
-if k == PAPER_K:
-    used = "; ".join(f"{r}: {', '.join(lists)}" for r, lists in ranked.items())
-    claims.record("esem2024.fig6.hf_distinct_top1000", int(hf["distinct_ever"].iloc[-1]),
-                  note=f"{len(hf)} public snapshots instead of the paper's four (PTMTorrent 05/2023 and the "
-                       "04/2024 API list are not public)")
-    claims.record("esem2024.fig6.npm_distinct_top1000", int(npm["distinct_ever"].iloc[-1]),
-                  note="npm-high-impact lists at the nearest dates instead of ecosyste.ms dumps")
-    claims.record("esem2024.artifact.pypi_distinct_top1000",
-                  int(results.loc[results["registry"] == "PyPI", "distinct_ever"].iloc[-1]),
-                  note="monthly top-PyPI lists (pip downloads over 30 days) instead of ecosyste.ms dumps")
-    claims.record("esem2024.s5_4_2.hf_turnover_share", float(hf["turnover_share"].mean()),
-                  note="mean over the Hugging Face transitions of this run")
-    claims.record("esem2024.s5_4_2.hf_turns_over_more_than_npm",
-                  int(hf["turnover_share"].min() > npm["turnover_share"].max()),
-                  note="smallest Hugging Face turnover share against the largest npm one")
-live.note(live.summary("", live_data), "The paragraph below reads the book's own build, without the live point."
-          if live_data else "")
-claims.recorded_table("esem2024.")
+paper_results = results if k == PAPER_K else pd.concat(
+    [turnover.turnover(lists, PAPER_K).assign(registry=registry) for registry, lists in ranked.items()],
+    ignore_index=True)
+hf = paper_results[paper_results["registry"] == "Hugging Face"]
+npm = paper_results[paper_results["registry"] == "npm"]
+pypi = paper_results[paper_results["registry"] == "PyPI"]
+distinct = {"Hugging Face": claims.record(
+                "esem2024.fig6.hf_distinct_top1000", int(hf["distinct_ever"].iloc[-1]),
+                note=f"{len(hf)} public snapshots instead of the paper's four (PTMTorrent 05/2023 and the "
+                     "04/2024 API list are not public)"),
+            "npm": claims.record("esem2024.fig6.npm_distinct_top1000", int(npm["distinct_ever"].iloc[-1]),
+                                 note="npm-high-impact lists at the nearest dates instead of ecosyste.ms dumps"),
+            "PyPI": claims.record("esem2024.artifact.pypi_distinct_top1000", int(pypi["distinct_ever"].iloc[-1]),
+                                  note="monthly top-PyPI lists (pip downloads over 30 days) instead of ecosyste.ms dumps")}
+hf_share = float(hf["turnover_share"].mean())
+share_claim = claims.record("esem2024.s5_4_2.hf_turnover_share", hf_share,
+                            note="mean over the Hugging Face transitions of this run")
+more_than_npm = bool(hf["turnover_share"].min() > npm["turnover_share"].max())
+claims.record("esem2024.s5_4_2.hf_turns_over_more_than_npm", int(more_than_npm),
+              note="smallest Hugging Face turnover share against the largest npm one")
+about_half = claims.judge(share_claim.claim, hf_share) == claims.REPRODUCED
+reading = [f"On what matters for the claim, the Hugging Face top {PAPER_K:,} of this run turns over "
+           f"{hf_share:.0%} of its members per transition on average, "
+           + ("about half, as the paper reports" if about_half else "not the paper's \"about half\"")
+           + ", and " + ("more than npm at every transition" if more_than_npm else "not more than npm at every transition")
+           + f" (at least {hf['turnover_share'].min():.0%} against at most {npm['turnover_share'].max():.0%})."]
+reading.append("The counts of distinct packages ever in the top 1,000 are " + "; ".join(
+    f"{registry}: {result.computed:,.0f} against {result.claim.reported:,}" for registry, result in distinct.items()) + ".")
+hf_count, npm_count, pypi_count = (distinct[r] for r in ("Hugging Face", "npm", "PyPI"))
+if len(hf) < 4 and hf_count.computed < hf_count.claim.reported:
+    reading.append(f"Hugging Face has {len(hf)} snapshots here against the paper's four: fewer chances to see new "
+                   "names keep its count below the paper's.")
+if abs(npm_count.computed - npm_count.claim.reported) <= 0.05 * npm_count.claim.reported:
+    reading.append("The npm count lands close to the paper's even though the two sources rank packages differently.")
+if pypi_count.computed != pypi_count.claim.reported:
+    reading.append(f"The PyPI stand-in count is {'lower' if pypi_count.computed < pypi_count.claim.reported else 'higher'} "
+                   "than the artifact's, which may come from the source: pip downloads only, against ecosyste.ms "
+                   "totals.")
+counts = claims.comparison_counts(CHAPTER)
+glue("comparison_summary", live.summary(
+    f"Of the {counts['n_claims']} numbers of this chapter, this run reproduces {counts['n_reproduced']} and finds a "
+    f"different value for {counts['n_differs']}.", live_data), display=False)
+glue("comparison_reading", " ".join(reading), display=False)
+claims.comparison(CHAPTER)
 
 # %% [markdown]
-# The stand-ins agree with the paper on what matters for the claim: the Hugging Face top list
-# turns over at about the rate the paper reports, far more than npm and PyPI. The counts of
-# distinct packages differ. For Hugging Face, fewer snapshots mean fewer chances to see new
-# names, so the count stays below the paper's; for npm the count lands close to the paper's
-# even though the two sources rank packages differently; for PyPI the stand-in count is lower
-# than the artifact's. The last difference may come from the source (pip downloads only, against
-# ecosyste.ms totals) and from the dates: the dump dates listed in the ESEM README do not include
-# a November 2022 one, so the traditional registries may in fact have been compared over a
-# shorter span than their labels say.
+# {glue:text}`comparison_summary` {glue:text}`comparison_reading`
 
 # %% [markdown]
 # ## Caveats
 #
-# - Different spacing: the Hugging Face transitions here span many more months than the npm and
-#   PyPI ones (column `months` of the first table). Turnover grows with the gap, so the
-#   comparison between registries is indicative, not exact.
+# - Different spacing: in this run a Hugging Face transition spans {glue:text}`hf_months:.0f`
+#   months on average, an npm one {glue:text}`npm_months:.0f` and a PyPI one
+#   {glue:text}`pypi_months:.0f` (column `months` of the first table). Turnover grows with the
+#   gap, so the comparison between registries is indicative, not exact.
+# - Dates of the paper's snapshots: the dump dates listed in the ESEM README do not include a
+#   November 2022 one, so the paper's npm and PyPI snapshots may not be of the dates their labels
+#   say.
 # - The PeaTMOSS list keeps only models above a download threshold that passed a filter of its
 #   own pipeline; its top list may miss models of the full PeaTMOSS snapshot.
 # - Download counts are not comparable across sources (a last-month count in the ancient file,
@@ -291,7 +316,7 @@ claims.recorded_table("esem2024.")
 # .venv/bin/hfcompendium run esem_c2_turnover -p hf_snapshots esem2024_peatmoss_ancient_db,icse2023_sdist_0_1_3,icse2023_data_cleaning_ipynb,peatmoss_2k_filtered_models
 # ```
 #
-# With a live snapshot taken by `hfcompendium snapshot`, add `-p hub_snapshot <name>`.
+# With a live snapshot taken by `.venv/bin/hfcompendium snapshot`, add `-p hub_snapshot <name>`.
 
 # %% [markdown]
 # ## Exercises

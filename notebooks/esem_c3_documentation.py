@@ -35,6 +35,7 @@ from myst_nb import glue
 
 from hfcompendium import charts, claims, data, display
 from hfcompendium.analysis import documentation as doc
+from hfcompendium.analysis import stats
 
 charts.setup()
 
@@ -118,7 +119,7 @@ glue("n_cards", len(cards), display=False)
 display.table(agreement[["section", "labelled", "detected", "accuracy", "precision", "recall", "kappa"]],
               {"accuracy": "{:.2f}", "precision": "{:.2f}", "recall": "{:.2f}", "kappa": "{:.2f}"})
 
-# %% mystnb={"figure": {"caption": "Agreement (Cohen's kappa) between this book's section detector and the reference labels of the model-card study, per section, over the study's sampled cards.", "name": "fig-esem-c3-agreement"}}
+# %% mystnb={"figure": {"caption": "Agreement (Cohen's kappa) between this book's section detector and the reference labels of the model-card study, per section, over the study's sampled cards.", "name": "fig-esem-c3-agreement"}, "image": {"alt": "Horizontal bar chart of Cohen's kappa for each of the five card sections."}}
 alt.Chart(agreement, title="Agreement of the detector with the reference labels").mark_bar().encode(
     x=alt.X("kappa:Q", title="Cohen's kappa", scale=alt.Scale(domain=[-0.2, 1])),
     y=alt.Y("section:N", title=None, sort=list(label_columns)),
@@ -156,7 +157,7 @@ columns = ["data", "popularity", "score", "n_top", "n_bottom", "mean_top", "mean
            "diff_high", "rank_biserial", "rb_low", "rb_high", "p"]
 display.table(cards_result[columns + ["ties at the bottom value"]], {"p": "{:.1e}"}, precision=3)
 
-# %% mystnb={"figure": {"caption": "Number of sections found per card (0 to 5) in the most popular (top) and least popular (bottom) `group_share` of the sampled cards, ranked by downloads and by likes; scores from the labels chosen by `card_score`.", "name": "fig-esem-c3-scores"}}
+# %% mystnb={"figure": {"caption": "Number of sections found per card (0 to 5) in the most popular (top) and least popular (bottom) `group_share` of the sampled cards, ranked by downloads and by likes; scores from the labels chosen by `card_score`.", "name": "fig-esem-c3-scores"}, "image": {"alt": "Grouped bar charts, by downloads and by likes: share of top and bottom cards with each number of sections, 0 to 5."}}
 dist = pd.concat(distributions)
 dist["share"] = dist["cards"] / dist.groupby(["popularity", "group"])["cards"].transform("sum")
 alt.Chart(dist, title="Sections found per card, most against least popular").mark_bar().encode(
@@ -175,14 +176,21 @@ for key, row in (("dl", by_downloads), ("likes", by_likes)):
     for field in ("mean_top", "mean_bottom", "rank_biserial", "rb_low", "rb_high", "p"):
         glue(f"{key}_{field}", float(row[field]), display=False)
 glue("likes_ties", int(by_likes["ties at the bottom value"]), display=False)
+for key, row in (("dl", by_downloads), ("likes", by_likes)):
+    glue(f"{key}_p_text", stats.format_p(row["p"]), display=False)
+    size = stats.effect_word(row["rank_biserial"])
+    glue(f"{key}_reading", "no clear difference" if not (row["rb_low"] > 0 or row["rb_high"] < 0) else
+         (f"a difference in the paper's direction, but a {size} one" if size in ("negligible", "small") else
+          f"a {size} difference in the paper's direction") if row["rb_low"] > 0 else
+         f"a {size} difference against the paper's direction", display=False)
 
 # %% [markdown]
 # {numref}`fig-esem-c3-scores` compares the two groups. The {glue:text}`n_group:,d` most downloaded
 # cards have on average
 # {glue:text}`dl_mean_top:.2f` of the five sections, the least downloaded
 # {glue:text}`dl_mean_bottom:.2f` (r = {glue:text}`dl_rank_biserial:.2f`, 95 % CI
-# {glue:text}`dl_rb_low:.2f` to {glue:text}`dl_rb_high:.2f`, p = {glue:text}`dl_p:.3f`): a
-# difference in the paper's direction, but a small one. By likes there is no difference
+# {glue:text}`dl_rb_low:.2f` to {glue:text}`dl_rb_high:.2f`, {glue:text}`dl_p_text`):
+# {glue:text}`dl_reading`. By likes there is {glue:text}`likes_reading`
 # (r = {glue:text}`likes_rank_biserial:.2f`, CI {glue:text}`likes_rb_low:.2f` to
 # {glue:text}`likes_rb_high:.2f`); most sampled models have no likes at all, so the "least liked"
 # group is drawn from {glue:text}`likes_ties:,d` tied models and says little.
@@ -249,6 +257,12 @@ glue("n_listing_group", n_listing_group, display=False)
 glue("n_reused", len(reused), display=False)
 glue("listing_rb", float(listing_result.loc[0, "rank_biserial"]), display=False)
 glue("reuse_rb", float(listing_result.loc[1, "rank_biserial"]), display=False)
+glue("listing_more", "more" if listing_result.loc[0, "rank_biserial"] > 0 else "less", display=False)
+glue("reuse_more", "more" if listing_result.loc[1, "rank_biserial"] > 0 else "less", display=False)
+both_clear = all(doc.top_better(listing_result.loc[i]) for i in (0, 1))
+glue("listing_reading", "On this larger population the association the paper reports is clear." if both_clear else
+     "Even on this larger population the association the paper reports is not clear in both comparisons.",
+     display=False)
 display.table(listing_result[columns], {"p": "{:.1e}"}, precision=3)
 
 # %%
@@ -256,10 +270,10 @@ display.table(shares, "{:.1%}", index=True)
 
 # %% [markdown]
 # Among the {glue:text}`n_info:,d` listed models with information, the
-# {glue:text}`n_listing_group:,d` most downloaded carry more metadata than the least downloaded
-# (r = {glue:text}`listing_rb:.2f`), and the {glue:text}`n_reused:,d` models that GitHub
-# projects later reused carry more than the rest (r = {glue:text}`reuse_rb:.2f`). On this larger
-# population the association the paper reports is clear.
+# {glue:text}`n_listing_group:,d` most downloaded carry {glue:text}`listing_more` metadata than
+# the least downloaded (r = {glue:text}`listing_rb:.2f`), and the {glue:text}`n_reused:,d`
+# models that GitHub projects later reused carry {glue:text}`reuse_more` than the rest
+# (r = {glue:text}`reuse_rb:.2f`). {glue:text}`listing_reading`
 
 # %% [markdown]
 # ## Comparison with the paper
@@ -269,17 +283,13 @@ display.table(shares, "{:.1%}", index=True)
 # at p < 0.01).
 
 # %%
-def significant_and_higher(row) -> int:
-    return int(row["p"] < 0.01 and row["rank_biserial"] > 0)
-
-
-claims.record("esem2024.s5_5_2.downloads_top_better", significant_and_higher(by_downloads),
+claims.record("esem2024.s5_5_2.downloads_top_better", doc.top_better(by_downloads),
               note=f"public substitute: sections in {len(cards)} sampled cards ({card_score}), top vs bottom "
                    f"{n_group} by downloads; mid-2022 metadata: r = {listing_result.loc[0, 'rank_biserial']:.2f}")
-claims.record("esem2024.s5_5_2.likes_top_better", significant_and_higher(by_likes),
+claims.record("esem2024.s5_5_2.likes_top_better", doc.top_better(by_likes),
               note=f"public substitute: sections in {len(cards)} sampled cards, top vs bottom {n_group} by likes "
                    "(most sampled models have no likes)")
-claims.record("esem2024.fig8.downstream_top_better", significant_and_higher(listing_result.loc[1]),
+claims.record("esem2024.fig8.downstream_top_better", doc.top_better(listing_result.loc[1]),
               note="public substitute: metadata of mid-2022 listed models reused by GitHub projects in PeaTMOSS "
                    "against models not reused")
 claims.record_unavailable("esem2024.s5_5_1.peatmoss_scored_models",

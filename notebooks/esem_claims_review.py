@@ -94,7 +94,7 @@ glue("n_cited_works", len(cited_works), display=False)
 glue("n_themes", int(table["theme"].nunique()), display=False)
 per_theme
 
-# %% mystnb={"figure": {"caption": "Claims of the review's Table 3 per theme, split by whether the paper marks them (†) as lacking quantitative support; counted from this book's transcription of the table.", "name": "fig-esem-claims-review-themes"}}
+# %% mystnb={"figure": {"caption": "Claims of the review's Table 3 per theme, split by whether the paper marks them (†) as lacking quantitative support; counted from this book's transcription of the table.", "name": "fig-esem-claims-review-themes"}, "image": {"alt": "Stacked bar chart of the number of claims per theme, split into claims with and without quantitative support."}}
 long = per_theme.reset_index().melt(id_vars="theme", var_name="status", value_name="claims")
 alt.Chart(long, title="Claims of the review per theme").mark_bar().encode(
     x=alt.X("claims:Q", title="claims", axis=alt.Axis(tickMinStep=1)),

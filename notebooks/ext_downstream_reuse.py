@@ -29,17 +29,12 @@ import pandas as pd
 from myst_nb import glue
 from scipy import stats
 
-from hfcompendium import charts, claims, data
+from hfcompendium import charts, claims, data, display
 from hfcompendium.analysis import concentration
 
 charts.setup()
 CLAIM_OWNER_SHARE = 0.1   # the reading of "a small group" fixed in the claims registry
 CLAIM_TOP = 1000
-
-
-def owner(model_id: str) -> str:
-    return model_id.split("/")[0] if "/" in model_id else "(no owner: legacy id)"
-
 
 # %% [markdown]
 # ## The question
@@ -75,7 +70,7 @@ data.provenance(["peatmoss_reuse_mapping", "peatmoss_2k_filtered_models", "icse2
 
 # %%
 per_model = links.groupby("hf_model")["gh_repo"].nunique().sort_values(ascending=False)
-per_owner = links.assign(owner=links["hf_model"].map(owner)).groupby("owner")["gh_repo"].nunique()
+per_owner = links.assign(owner=links["hf_model"].map(concentration.model_owner)).groupby("owner")["gh_repo"].nunique()
 per_owner = per_owner.sort_values(ascending=False)
 summary = pd.DataFrame([
     {"unit": "models", "count": len(per_model), f"top-{top_k} share": concentration.top_k_share(per_model, top_k),
@@ -90,9 +85,10 @@ glue("top_k", int(top_k), display=False)
 glue("model_share", float(summary.loc["models", f"top-{top_k} share"]), display=False)
 glue("model_gini", float(summary.loc["models", "gini"]), display=False)
 glue("owner_share_top", float(summary.loc["owners", f"top-{top_k} share"]), display=False)
-summary.style.format({f"top-{top_k} share": "{:.1%}", "gini": "{:.2f}"})
+glue("top_models", display.prose_list(per_model.index[:3]), display=False)
+display.table(summary, {"count": "{:,}", f"top-{top_k} share": "{:.1%}", "gini": "{:.2f}"}, index=True)
 
-# %% mystnb={"figure": {"caption": "Lorenz curves of reuse by GitHub repositories: distinct repositories linked to each model and to each owner, from the PeaTMOSS links of its licence analysis; on the dashed diagonal every model or owner would be reused equally.", "name": "fig-ext-downstream-reuse-lorenz"}}
+# %% mystnb={"figure": {"caption": "Lorenz curves of reuse by GitHub repositories: distinct repositories linked to each model and to each owner, from the PeaTMOSS links of its licence analysis; on the dashed diagonal every model or owner would be reused equally.", "name": "fig-ext-downstream-reuse-lorenz"}, "image": {"alt": "Two Lorenz curves, for models and for owners, bowed far below the diagonal of equal reuse."}}
 curves = pd.concat([concentration.lorenz_curve(per_model, points=300).assign(unit="models"),
                     concentration.lorenz_curve(per_owner, points=300).assign(unit="owners")])
 diagonal = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(color="grey", strokeDash=[4, 4]).encode(x="x", y="y")
@@ -103,7 +99,8 @@ diagonal = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(color="
 ) + diagonal).properties(height=300)
 
 # %%
-per_model.head(top_k).rename("GitHub repositories").to_frame()
+display.table(per_model.head(top_k).rename("GitHub repositories").rename_axis("model").reset_index(),
+              {"GitHub repositories": "{:,}"})
 
 # %% [markdown]
 # The links join {glue:text}`n_repos:,d` repositories to {glue:text}`n_models:,d` models
@@ -111,7 +108,7 @@ per_model.head(top_k).rename("GitHub repositories").to_frame()
 # {glue:text}`top_k:d` most reused models take
 # {glue:text}`model_share:.0%` of the repositories' links to models (Gini
 # {glue:text}`model_gini:.2f`); the {glue:text}`top_k:d` most reused owners
-# {glue:text}`owner_share_top:.0%`. Reuse concentrates on a few long-standing general models.
+# {glue:text}`owner_share_top:.0%`. The three most reused models are {glue:text}`top_models`.
 
 # %%
 joined = peatmoss.assign(repos=peatmoss["model_id"].map(per_model).fillna(0).astype(int))
@@ -119,26 +116,31 @@ rho = stats.spearmanr(joined["downloads"], joined["repos"])
 glue("rho_downloads_repos", float(rho.statistic), display=False)
 glue("n_peatmoss_reused", int((joined["repos"] > 0).sum()), display=False)
 glue("n_peatmoss", len(joined), display=False)
-pd.DataFrame({"statistic": ["Spearman rho: downloads against GitHub repositories"],
-              "value": [rho.statistic], "p": [rho.pvalue], "models": [len(joined)]})
+strength = abs(rho.statistic)
+glue("rho_reading", "go together only weakly" if strength < 0.3 else "go together moderately" if strength < 0.5
+     else "go together strongly", display=False)
+glue("rho_conclusion", ": downloads and downstream projects measure different kinds of popularity" if strength < 0.5
+     else "", display=False)
+display.table(pd.DataFrame({"statistic": ["Spearman rho: downloads against GitHub repositories"],
+                            "value": [rho.statistic], "p": [rho.pvalue], "models": [len(joined)]}),
+              {"value": "{:.3f}", "p": "{:.1e}", "models": "{:,}"})
 
 # %% [markdown]
 # Among the {glue:text}`n_peatmoss:,d` PeaTMOSS models above the download threshold,
-# {glue:text}`n_peatmoss_reused:,d` are linked from GitHub, and downloads and reuse go together
-# only weakly (Spearman {glue:text}`rho_downloads_repos:.2f`): downloads and downstream projects
-# measure different kinds of popularity.
+# {glue:text}`n_peatmoss_reused:,d` are linked from GitHub, and downloads and reuse
+# {glue:text}`rho_reading` (Spearman {glue:text}`rho_downloads_repos:.2f`){glue:text}`rho_conclusion`.
 
 # %% [markdown]
 # ### Who owns the popular models
 
 # %%
 top = listing[listing["has_info"]].nsmallest(CLAIM_TOP, "position")
-owned = top["model_id"].map(owner).value_counts()
-share_of = lambda fraction: float(owned.head(max(1, round(len(owned) * fraction))).sum() / len(top))  # noqa: E731
+owned = top["model_id"].map(concentration.model_owner).value_counts()
 glue("n_owners", len(owned), display=False)
 glue("owner_fraction", float(owner_share), display=False)
-glue("owner_top_share", share_of(owner_share), display=False)
-owned.head(top_k).rename(f"models among the {CLAIM_TOP:,} most downloaded").to_frame()
+glue("owner_top_share", concentration.top_fraction_share(owned, owner_share), display=False)
+display.table(owned.head(top_k).rename(f"models among the {CLAIM_TOP:,} most downloaded").rename_axis("owner")
+              .reset_index())
 
 # %% [markdown]
 # The most downloaded models of mid-2022 belong to {glue:text}`n_owners:,d` owners; the
@@ -149,14 +151,16 @@ owned.head(top_k).rename(f"models among the {CLAIM_TOP:,} most downloaded").to_f
 # ## Comparison with the paper
 
 # %%
-claims.record("esem2024.table3.few_own_popular", "yes" if share_of(CLAIM_OWNER_SHARE) >= 0.5 else "no",
-              note=f"{share_of(CLAIM_OWNER_SHARE):.1%} of the {CLAIM_TOP:,} most downloaded models (mid-2022) "
+claim_share = concentration.top_fraction_share(owned, CLAIM_OWNER_SHARE)
+claims.record("esem2024.table3.few_own_popular", "yes" if claim_share >= 0.5 else "no",
+              note=f"{claim_share:.1%} of the {CLAIM_TOP:,} most downloaded models (mid-2022) "
                    f"belong to the top {CLAIM_OWNER_SHARE:.0%} of their {len(owned):,} owners; legacy ids "
                    "without an owner counted as one owner")
+glue("ownership_reading", "holds" if claim_share >= 0.5 else "does not hold", display=False)
 claims.comparison("ext_downstream_reuse")
 
 # %% [markdown]
-# The ownership claim holds on the mid-2022 listing. The sizes of the PeaTMOSS link tables that
+# The ownership claim {glue:text}`ownership_reading` on the mid-2022 listing. The sizes of the PeaTMOSS link tables that
 # the review reports are compared in {doc}`esem_claims_review`; these links are a subset.
 
 # %% [markdown]

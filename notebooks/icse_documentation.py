@@ -26,7 +26,8 @@ import altair as alt
 import pandas as pd
 from myst_nb import glue
 
-from hfcompendium import charts, claims, data
+from hfcompendium import charts, claims, data, display
+from hfcompendium.analysis import documentation as doc
 
 charts.setup()
 
@@ -72,8 +73,7 @@ info["has_datasets"] = info["datasets"].map(len) > 0
 elements = {"has_readme": "README", "has_card_data": "card metadata", "has_license": "licence",
             "has_datasets": "dataset tags"}
 info["completeness"] = info[list(elements)].astype(int).sum(axis=1)
-info["group"] = pd.qcut(info["downloads"].rank(ascending=False, method="first"), groups,
-                        labels=range(1, groups + 1)).astype(int)
+info["group"] = doc.popularity_groups(info["downloads"], groups)
 glue("n_listed", len(listing), display=False)
 glue("n_info", len(info), display=False)
 glue("min_downloads_info", int(info["downloads"].min()), display=False)
@@ -89,15 +89,22 @@ glue("min_downloads_info", int(info["downloads"].min()), display=False)
 overall = info[list(elements)].mean().rename(index=elements).to_frame("share of models")
 for column, name in elements.items():
     glue(f"overall_{column}", float(info[column].mean()), display=False)
-overall.style.format("{:.1%}")
+display.table(overall, "{:.1%}", index=True)
 
 # %%
 by_group = info.groupby("group")[list(elements)].mean().rename(columns=elements)
 by_group["models"] = info.groupby("group").size()
 by_group["median downloads"] = info.groupby("group")["downloads"].median()
-by_group.style.format({name: "{:.1%}" for name in elements.values()} | {"median downloads": "{:,.0f}"})
+first, last = by_group.iloc[0], by_group.iloc[-1]
+more_common = [name for name in elements.values() if first[name] > last[name]]
+glue("elements_reading", "Every element is more common among the most downloaded models than among the least downloaded"
+     if len(more_common) == len(elements) else
+     f"Of the four elements, {display.prose_list(more_common, empty='none')} "
+     f"{'is' if len(more_common) == 1 else 'are'} more common among the most downloaded models than among the least "
+     "downloaded", display=False)
+display.table(by_group, {name: "{:.1%}" for name in elements.values()} | {"median downloads": "{:,.0f}"}, index=True)
 
-# %% mystnb={"figure": {"caption": "Share of models with each documentation element (README, card metadata, licence, dataset tags) per download group (1 = most downloaded), over the models of the mid-2022 Hub listing that carry full information.", "name": "fig-icse-documentation-groups"}}
+# %% mystnb={"figure": {"caption": "Share of models with each documentation element (README, card metadata, licence, dataset tags) per download group (1 = most downloaded), over the models of the mid-2022 Hub listing that carry full information.", "name": "fig-icse-documentation-groups"}, "image": {"alt": "Line chart of the share of models with each of four documentation elements across the download groups."}}
 long = by_group[list(elements.values())].reset_index().melt(id_vars="group", var_name="element", value_name="share")
 alt.Chart(long, title="Documentation elements by popularity group (1 = most downloaded)").mark_line(point=True).encode(
     x=alt.X("group:O", title="download group"),
@@ -107,15 +114,17 @@ alt.Chart(long, title="Documentation elements by popularity group (1 = most down
 ).properties(height=280)
 
 # %% [markdown]
-# Every element is more common among the most downloaded models than among the least
-# downloaded ({numref}`fig-icse-documentation-groups`), but none is universal: over all listed models with information,
+# {glue:text}`elements_reading` ({numref}`fig-icse-documentation-groups`), but none is
+# universal: over all listed models with information,
 # {glue:text}`overall_has_readme:.0%` have a README, {glue:text}`overall_has_card_data:.0%` a
 # metadata block, {glue:text}`overall_has_license:.0%` a licence and
 # {glue:text}`overall_has_datasets:.0%` dataset tags.
 
 # %%
-top = info[info["downloads"].rank(ascending=False, method="first") <= round(len(info) / 10)]
+top = info[doc.popularity_groups(info["downloads"], 10) == 1]      # group 1 of the table when `groups` is 10
 lacking = float((~(top["has_readme"] & top["has_card_data"])).mean())
+lacking_all = float((~(info["has_readme"] & info["has_card_data"])).mean())
+lacking_any = float((~(top["has_readme"] & top["has_card_data"] & top["has_license"])).mean())
 lacking_both = float((~top["has_readme"] & ~top["has_card_data"]).mean())
 levels = info["completeness"].value_counts(normalize=True).sort_index()
 glue("n_top_tenth", len(top), display=False)
@@ -124,9 +133,9 @@ glue("top_lacking_both", lacking_both, display=False)
 glue("top_no_license", float((~top["has_license"]).mean()), display=False)
 glue("largest_level", float(levels.max()), display=False)
 glue("largest_level_value", int(levels.idxmax()), display=False)
-levels.rename("share of models").to_frame().rename_axis("completeness (0-4)").style.format("{:.1%}")
+display.table(levels.rename("share of models").rename_axis("completeness (0-4)").reset_index(), {"share of models": "{:.1%}"})
 
-# %% mystnb={"figure": {"caption": "Share of the models of the mid-2022 Hub listing with full information by the number of documentation elements present (0 to 4: README, card metadata, licence, dataset tags).", "name": "fig-icse-documentation-completeness"}}
+# %% mystnb={"figure": {"caption": "Share of the models of the mid-2022 Hub listing with full information by the number of documentation elements present (0 to 4: README, card metadata, licence, dataset tags).", "name": "fig-icse-documentation-completeness"}, "image": {"alt": "Bar chart of the share of models having 0, 1, 2, 3 or 4 documentation elements."}}
 alt.Chart(levels.rename("share").reset_index().rename(columns={"completeness": "elements"}),
           title="Completeness of the listed models").mark_bar().encode(
     x=alt.X("elements:O", title="documentation elements present (0-4)"),
@@ -135,24 +144,27 @@ alt.Chart(levels.rename("share").reset_index().rename(columns={"completeness": "
 ).properties(height=220)
 
 # %% [markdown]
-# Of the {glue:text}`n_top_tenth:,d` most downloaded models (the top tenth),
+# Of the {glue:text}`n_top_tenth:,d` most downloaded models (the top tenth, group 1 when
+# `groups` is 10),
 # {glue:text}`top_lacking:.1%` lack a README or a metadata block, {glue:text}`top_lacking_both:.1%`
 # have neither, and {glue:text}`top_no_license:.0%` state no licence. Completeness is spread
 # over all levels ({numref}`fig-icse-documentation-completeness`): the most common level, {glue:text}`largest_level_value:d` elements, covers
 # only {glue:text}`largest_level:.0%` of the models.
 #
 # A few weeks later the ICSE notebook saved the records of the most downloaded models again; the
-# share with a metadata block is similar there:
+# share with a metadata block is {glue:text}`cross_reading` there:
 
 # %%
 listing_top = info.nsmallest(len(later), "position")
+glue("cross_reading", "similar" if abs(listing_top["has_card_data"].mean() - later["has_card_data"].mean()) < 0.05
+     else "different", display=False)
 cross = pd.DataFrame({
     "list": ["listing, same number of most downloaded models", "notebook records"],
     "models": [len(listing_top), len(later)],
     "with card metadata": [listing_top["has_card_data"].mean(), later["has_card_data"].mean()],
     "with a licence": [listing_top["has_license"].mean(), later["license"].notna().mean()],
 })
-cross.style.format({"with card metadata": "{:.1%}", "with a licence": "{:.1%}"}).hide(axis="index")
+display.table(cross, {"models": "{:,}", "with card metadata": "{:.1%}", "with a licence": "{:.1%}"})
 
 # %% [markdown]
 # ## Comparison with the paper
@@ -163,13 +175,23 @@ claims.record("icse2023.summary.popular_minimal_docs", "yes" if lacking >= 0.25 
                    f"({lacking_both:.1%} have neither); {(~top['has_license']).mean():.0%} state no licence")
 claims.record("icse2023.summary.cards_vary", "yes" if levels.max() <= 0.5 else "no",
               note=f"most common completeness level covers {levels.max():.1%} of the models")
+reading = ["Card completeness does vary widely." if levels.max() <= 0.5 else
+           "Card completeness varies less than the statement says: one level covers more than half of the models."]
+if lacking >= 0.25:
+    reading.append("With the threshold fixed above, many popular models do have minimal documentation.")
+else:
+    reading.append(f"Whether \"many\" popular models have minimal documentation depends on the threshold: with the one "
+                   f"fixed above, the most downloaded tenth falls short of it ({lacking:.0%} against a quarter)"
+                   + (f", because popular models are more often documented than the rest ({lacking_all:.0%} of all "
+                      "models with information lack a README or a metadata block)." if lacking < lacking_all else "."))
+    if lacking_any >= 0.25:
+        reading.append(f"Minimal documentation is common among popular models only if a missing licence counts as "
+                       f"minimal ({lacking_any:.0%} of the top tenth then fall short).")
+glue("comparison_reading", " ".join(reading), display=False)
 claims.comparison("icse_documentation")
 
 # %% [markdown]
-# Card completeness does vary widely. Whether "many" popular models have minimal documentation
-# depends on the threshold: with the one fixed above, the most downloaded tenth falls short of
-# it, because popular models are more often documented than the rest. Minimal documentation is
-# common among popular models only if a missing licence counts as minimal.
+# {glue:text}`comparison_reading`
 
 # %% [markdown]
 # ## Caveats

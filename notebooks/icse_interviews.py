@@ -29,6 +29,7 @@ import pandas as pd
 from myst_nb import glue
 
 from hfcompendium import charts, claims, data, display
+from hfcompendium.analysis import interviews
 
 charts.setup()
 
@@ -52,7 +53,8 @@ data.provenance(["icse2023_interview_demographics", "icse2023_interview_memos"])
 # ## The method
 #
 # The demographics are tabulated as they are. The memos are free text written by the
-# interviewers; two rules turn two of their columns into categories:
+# interviewers; two rules (`hfcompendium/analysis/interviews.py`) turn two of their columns into
+# categories:
 #
 # - *Traditional attributes*: popularity is ranked first when the memo starts with "popularity",
 #   ranks it explicitly ("popularity >") or calls it the most useful or important attribute.
@@ -60,16 +62,8 @@ data.provenance(["icse2023_interview_demographics", "icse2023_interview_memos"])
 #   hand in hand or are related); otherwise the one of the two named first.
 
 # %%
-traditional = memos["Traditional attributes"].fillna("").str.lower()
-popularity_first = (traditional.str.match(r"\s*-?\s*popularity\b")
-                    | traditional.str.contains(r"popularity\s*>")
-                    | traditional.str.contains(r"popularity is the most"))
-choice = memos["Model performance or architecture"].fillna("").str.lower()
-both = choice.str.contains(r"\bboth\b|hand-in-hand|related")
-performance_at = choice.str.find("performance").where(lambda s: s >= 0, 10**6)
-architecture_at = choice.str.find("architecture").where(lambda s: s >= 0, 10**6)
-weighs = pd.Series("performance", index=memos.index).where(performance_at < architecture_at, "architecture")
-weighs = weighs.where(~both, "both").where(choice != "", "no answer")
+popularity_first = interviews.popularity_first(memos["Traditional attributes"])
+weighs = interviews.performance_or_architecture(memos["Model performance or architecture"])
 coded = pd.DataFrame({"participant": memos["participant"], "popularity ranked first": popularity_first,
                       "performance or architecture": weighs})
 
@@ -79,9 +73,9 @@ coded = pd.DataFrame({"participant": memos["participant"], "popularity ranked fi
 # ### The participants
 
 # %%
-people.assign(model_types=people["model_types"].map(", ".join)).set_index("participant")
+display.table(people.assign(model_types=people["model_types"].map(", ".join)))
 
-# %% mystnb={"figure": {"caption": "The interview participants by deep-learning and software-engineering expertise, employer, number of projects, team size and the model types they work with (several per person), from the demographics table of the ICSE artifact.", "name": "fig-icse-interviews-participants"}}
+# %% mystnb={"figure": {"caption": "The interview participants by deep-learning and software-engineering expertise, employer, number of projects, team size and the model types they work with (several per person), from the demographics table of the ICSE artifact.", "name": "fig-icse-interviews-participants"}, "image": {"alt": "Bar charts, one panel per attribute of the participants, with the number of participants for each value."}}
 profile = pd.concat([
     people[column].value_counts().rename_axis("value").reset_index(name="participants").assign(attribute=label)
     for column, label in [("dl_expertise", "deep-learning expertise"), ("se_expertise", "software-engineering expertise"),
@@ -98,13 +92,24 @@ alt.Chart(profile, title="Interview participants").mark_bar().encode(
 # %%
 n_people = len(people)
 glue("n_people", n_people, display=False)
-glue("n_startup", int((people["company_type"] == "Startup").sum()), display=False)
-glue("n_nlp", int(people["model_types"].map(lambda ts: "Natural Language Processing" in ts).sum()), display=False)
+employers = people["company_type"].value_counts()
+n_employer = int(employers.iloc[0])
+n_nlp = int(people["model_types"].explode().eq("Natural Language Processing").groupby(level=0).any().sum())
+employer_names = {"Startup": "start-ups", "Mid-size tech": "mid-size tech companies", "Big tech": "big tech companies",
+                  "Student": "university (students)"}
+employer = employer_names.get(employers.index[0], employers.index[0])
+employer_word = interviews.quantity_word(n_employer, n_people)
+glue("employer_reading", f"{employer_word} of them from {employer} ({n_employer})" if n_employer * 2 >= n_people else
+     f"{n_employer} of them from {employer}, the largest group", display=False)
+glue("nlp_reading", f"{interviews.quantity_word(n_nlp, n_people)} of them ({n_nlp})", display=False)
+glue("employer_caveat", f"{employer_word} of them come from {employer}" if n_employer * 2 >= n_people else
+     f"the largest group comes from {employer}", display=False)
+glue("nlp_caveat", f"{interviews.quantity_word(n_nlp, n_people)} work with language models", display=False)
 
 # %% [markdown]
-# The {glue:text}`n_people:d` participants ({numref}`fig-icse-interviews-participants`) are mostly
-# from start-ups
-# ({glue:text}`n_startup:d`), and {glue:text}`n_nlp:d` of them work with natural-language models.
+# {numref}`fig-icse-interviews-participants` describes the {glue:text}`n_people:d` participants:
+# {glue:text}`employer_reading`, and {glue:text}`nlp_reading` work with natural-language
+# models.
 
 # %% [markdown]
 # ### What they said
@@ -116,10 +121,10 @@ glue("share_popularity", n_popularity / len(memos), display=False)
 counts = coded["performance or architecture"].value_counts()
 for answer in ("performance", "architecture", "both"):
     glue(f"n_{answer}", int(counts.get(answer, 0)), display=False)
-coded.set_index("participant")
+display.table(coded)
 
 # %%
-display.table(memos[["participant", memo]].set_index("participant"), index=True).set_properties(**{"white-space": "pre-wrap", "text-align": "left"})
+display.table(memos[["participant", memo]]).set_properties(**{"white-space": "pre-wrap", "text-align": "left"})
 
 # %% [markdown]
 # By the rule above, {glue:text}`n_popularity:d` of the interviewees
@@ -135,22 +140,27 @@ claims.record("icse2023.interviews.participants", n_people)
 claims.record("icse2023.summary.pick_by_popularity", "yes" if n_popularity / len(memos) > 0.5 else "no",
               note=f"{n_popularity} of {len(memos)} memos rank popularity first among popularity, maintenance "
                    "and quality")
+glue("ranking_reading", f"The interviewees' own ranking supports the statement: popularity comes first for "
+     f"{interviews.quantity_word(n_popularity, len(memos))} of them, ahead of maintenance and quality."
+     if n_popularity / len(memos) > 0.5 else
+     f"The interviewees' own ranking does not support the statement: popularity comes first for "
+     f"{interviews.quantity_word(n_popularity, len(memos))} of them only.", display=False)
 claims.comparison("icse_interviews")
 
 # %% [markdown]
-# The interviewees' own ranking supports the statement: popularity comes first for most of them,
-# ahead of maintenance and quality. What they say and what they do may differ; the download
+# {glue:text}`ranking_reading` What they say and what they do may differ; the download
 # concentration in {doc}`icse_popularity` and the turnover in {doc}`esem_c2_turnover` look at
 # behaviour instead.
 
 # %% [markdown]
 # ## Caveats
 #
-# - So few interviews are a small, self-selected sample: mostly start-up engineers working on
-#   language models.
+# - **Who took part.** {glue:text}`n_people:d` practitioners who agreed to be interviewed are
+#   not a random sample of reusers: {glue:text}`employer_caveat` and {glue:text}`nlp_caveat`.
+#   Reusers elsewhere may weigh popularity differently.
 # - The memos are the interviewers' summaries, not transcripts; the rules read the summaries,
-#   and a different reader could code borderline memos differently (the full memo column is
-#   shown for checking).
+#   and a different reader could code borderline memos differently (the memo column chosen by
+#   `memo` is shown in full for checking).
 # - Ranking popularity first when asked to rank three given attributes is not the same as
 #   choosing models by download counts.
 

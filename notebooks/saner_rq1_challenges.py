@@ -29,7 +29,7 @@ import altair as alt
 import pandas as pd
 from myst_nb import glue
 
-from hfcompendium import charts, claims, data
+from hfcompendium import charts, claims, data, display
 from hfcompendium.analysis import saner, stats
 
 CHAPTER = "saner_rq1_challenges"
@@ -95,8 +95,8 @@ glue("n_named_sub", counts["named_subcategories"], display=False)
 glue("n_no_sub", counts["categories_without_subcategory"], display=False)
 glue("n_themes", counts["categories"] + benefit_counts["categories"], display=False)
 glue("paper_subcategories", saner.reported("saner2024.sec3c1.challenge_subcategories"), display=False)
-saner.show(taxonomy[["label", "category", "subcategory", "definition"]]
-           .assign(subcategory=lambda t: t["subcategory"].fillna("(no subcategory)")))
+display.table(taxonomy[["label", "category", "subcategory", "definition"]]
+              .assign(subcategory=lambda t: t["subcategory"].fillna("(no subcategory)")))
 
 # %% [markdown]
 # The codebook has {glue:text}`n_categories` categories and {glue:text}`n_rows` rows. Of these
@@ -126,18 +126,18 @@ for row in table.itertuples():
                   note=f"share computed here: count / sum of the {len(table)} counts")
 claims.record("saner2024.table1.challenge_total", total)
 top3 = table.head(3)
-glue("top3_names", ", ".join(top3["category"].str.lower().iloc[:-1]) + " and " + top3["category"].str.lower().iloc[-1],
-     display=False)
+glue("top3_names", display.prose_list(top3["category"].str.lower()), display=False)
 glue("top3_share", float(top3["share"].sum()), display=False)
-saner.show(table, {"share": "{:.2f}"})
+display.table(table, {"share": "{:.2f}"})
 
 # %% [markdown]
 # The Overview sheet holds {glue:text}`challenge_total` challenge codings, listed from the
 # largest category to the smallest, the order of Table I ({numref}`fig-saner-rq1-categories`). The three largest categories,
 # {glue:text}`top3_names`, hold {glue:text}`top3_share:.1f` % of them: using and understanding a
-# model and getting it through training and onto the hardware are where most people get stuck.
+# model and getting it through training and onto the hardware are where people most often get
+# stuck.
 
-# %% mystnb={"figure": {"caption": "Share of challenge codings per category (Table I, challenge half), computed from the counts of the codebook's Overview sheet; the labels C1 to C17 are those of Table I.", "name": "fig-saner-rq1-categories"}}
+# %% mystnb={"figure": {"caption": "Share of challenge codings per category (Table I, challenge half), computed from the counts of the codebook's Overview sheet; the labels C1 to C17 are those of Table I.", "name": "fig-saner-rq1-categories"}, "image": {"alt": "Horizontal bar chart of the share of challenge codings in each category, labelled C1 to C17."}}
 bars = alt.Chart(table).mark_bar().encode(
     x=alt.X("share:Q", title="share of challenge codings (%)"),
     y=alt.Y("category:N", sort="-x", title=None),
@@ -167,7 +167,7 @@ claims.record("saner2024.sec3b.coded_topics", n_topics)
 claims.record("saner2024.sec3b.low_level_codes", n_rows,
               note="rows of All_Codes.csv; no other count of the public files matches either (see the table of candidates); "
                    "the package README gives yet another row count for this file, so its versions differed")
-saner.show(candidates)
+display.table(candidates)
 
 # %% [markdown]
 # The coded data cover {glue:text}`n_topics` topics, as the paper says, but hold
@@ -192,9 +192,9 @@ glue("code_ratio", ratio["code_ratio"], display=False)
 glue("tag_a", tag_a, display=False)
 glue("tag_b", tag_b, display=False)
 glue("n_variant_rows", int(variants.groupby("tag")["rows"].apply(lambda r: r.iloc[1:].sum()).sum()), display=False)
-saner.show(tags, {"topic_share": "{:.1f}", "code_share": "{:.1f}"})
+display.table(tags, {"topic_share": "{:.1f}", "code_share": "{:.1f}"})
 
-# %% mystnb={"figure": {"caption": "Coded topics and codes per forum (Discourse) category, for the 12 categories with the most coded topics, from `All_Codes.csv`; with `merge_tag_variants` on, spellings of a category are counted together.", "name": "fig-saner-rq1-forum-categories"}}
+# %% mystnb={"figure": {"caption": "Coded topics and codes per forum (Discourse) category, for the 12 categories with the most coded topics, from `All_Codes.csv`; with `merge_tag_variants` on, spellings of a category are counted together.", "name": "fig-saner-rq1-forum-categories"}, "image": {"alt": "Grouped horizontal bar chart of coded topics and codes for the 12 largest forum categories."}}
 alt.Chart(tags.head(12)).transform_fold(["topics", "codes"], as_=["count of", "n"]).mark_bar().encode(
     x=alt.X("n:Q", title="number"),
     y=alt.Y("tag:N", sort=alt.EncodingSortField("topics", order="descending"), title="forum category"),
@@ -212,7 +212,7 @@ alt.Chart(tags.head(12)).transform_fold(["topics", "codes"], as_=["count of", "n
 # rows use a less common spelling).
 
 # %%
-saner.show(variants)
+display.table(variants)
 
 # %%
 exact = saner.expertise_ratio(codes, "Beginners", "Intermediate", merge=False)
@@ -270,16 +270,37 @@ for round_ in ("kappa_round1", "kappa_round2"):
 # ## Comparison with the paper
 
 # %%
+recorded = claims.recorded_table()
+recorded = recorded[recorded["id"].isin(claims.chapter_claim_ids(CHAPTER))]
+table1_claims = recorded[recorded["id"].str.startswith("saner2024.table1.")]
+glue("table1_reading", "Every count and share of Table I's challenges is reproduced: the percentages are exactly the "
+     "counts of the Overview sheet over their sum." if (table1_claims["verdict"] == claims.REPRODUCED).all() else
+     f"{int((table1_claims['verdict'] != claims.REPRODUCED).sum())} of the {len(table1_claims)} counts and shares of "
+     "Table I's challenges are not reproduced.", display=False)
+spellings = " (the two spellings of the category merged)" if merge_tag_variants else ""
+described = {
+    "saner2024.sec3b.low_level_codes": "the number of low-level codes",
+    "saner2024.sec3c3.sample_topic_ratio": f"the Beginners-to-Intermediate ratio of topics{spellings}",
+    "saner2024.sec3c3.sample_code_ratio": f"the Beginners-to-Intermediate ratio of codes{spellings}",
+    "saner2024.sec5.training_inference_api_share": "a sum quoted in the discussion whose last digit disagrees with "
+                                                   "the rounding of the counts it adds up",
+}
+differing = recorded.loc[recorded["verdict"] == claims.DIFFERS]
+differences = [described.get(cid, statement[0].lower() + statement[1:])
+               for cid, statement in zip(differing["id"], differing["statement"])]
+ratios = [described[f"saner2024.sec3c3.sample_{what}_ratio"] for what in ("topic", "code")]
+if all(ratio in differences for ratio in ratios):            # one phrase for the pair
+    differences[differences.index(ratios[0])] = f"the Beginners-to-Intermediate ratios of topics and of codes{spellings}"
+    differences.remove(ratios[1])
+glue("differences_reading", "" if not differences else
+     f"The difference is {differences[0]}." if len(differences) == 1 else
+     f"The differences are {display.prose_list(differences)}.", display=False)
 claims.comparison(CHAPTER)
 
 # %% [markdown]
 # Of the {glue:text}`n_claims` numbers this chapter checks, {glue:text}`n_reproduced` are
 # reproduced, {glue:text}`n_differs` with a different value and {glue:text}`n_unavailable` cannot be computed
-# from the public files. Every count and share of Table I's challenges is reproduced: the
-# percentages are exactly the counts of the Overview sheet over their sum. The differences are
-# the number of low-level codes, the Beginners-to-Intermediate ratios when the two spellings of
-# the category are merged, and a sum quoted in the discussion whose last digit disagrees with
-# the rounding of the counts it adds up.
+# from the public files. {glue:text}`table1_reading` {glue:text}`differences_reading`
 
 # %% [markdown]
 # ## Caveats
@@ -304,8 +325,8 @@ claims.comparison(CHAPTER)
 # ## Rerun this chapter
 #
 # ```bash
-# hfcompendium run saner_rq1_challenges -p merge_tag_variants false
-# hfcompendium run saner_rq1_challenges -p tag_a Transformers -p tag_b Datasets
+# .venv/bin/hfcompendium run saner_rq1_challenges -p merge_tag_variants false
+# .venv/bin/hfcompendium run saner_rq1_challenges -p tag_a Transformers -p tag_b Datasets
 # ```
 #
 # `merge_tag_variants` decides whether spellings of a forum category that differ only in case

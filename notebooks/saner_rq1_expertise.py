@@ -31,7 +31,7 @@ import altair as alt
 import pandas as pd
 from myst_nb import glue
 
-from hfcompendium import charts, claims, data
+from hfcompendium import charts, claims, data, display
 from hfcompendium.analysis import saner, saner_rules, stats
 
 CHAPTER = "saner_rq1_expertise"
@@ -93,7 +93,7 @@ rc_levels = rc_levels[rc_levels["level"].map(saner.tag_key).isin([saner.tag_key(
 rc_table = pd.crosstab(rc_levels["level"], rc_levels["group"])
 glue("rc_beginners", int((rc_levels["level"].map(saner.tag_key) == "beginners").sum()), display=False)
 glue("rc_intermediate", int((rc_levels["level"].map(saner.tag_key) == "intermediate").sum()), display=False)
-saner.show(direct, {"topic_share": "{:.1f}", "code_share": "{:.1f}"})
+display.table(direct, {"topic_share": "{:.1f}", "code_share": "{:.1f}"})
 
 # %%
 rc_table
@@ -124,7 +124,7 @@ glue("n_codes", len(assigned), display=False)
 glue("n_challenge", int(kinds.get("challenge", 0)), display=False)
 glue("n_benefit", int(kinds.get("benefit", 0)), display=False)
 glue("n_unassigned", int(kinds.get("unassigned", 0)), display=False)
-saner.show(rules_table)
+display.table(rules_table)
 
 # %% [markdown]
 # Of {glue:text}`n_codes:,` codes, the rules assign {glue:text}`n_challenge` to a challenge,
@@ -143,9 +143,9 @@ glue("fit_rho_b", summary_b["spearman"], display=False)
 glue("fit_mean_b", summary_b["mean_abs_difference"], display=False)
 glue("n_cat", len(fit), display=False)
 glue("n_cat_b", len(fit_b), display=False)
-saner.show(fit, {"ours_share": "{:.2f}", "paper_share": "{:.2f}", "difference": "{:+.2f}"})
+display.table(fit, {"ours_share": "{:.2f}", "paper_share": "{:.2f}", "difference": "{:+.2f}"})
 
-# %% mystnb={"figure": {"caption": "Share of each challenge category under the keyword rules (`CODE_RULES` applied to the open codes of `All_Codes.csv`) against its share in Table I (Overview sheet); on the dashed line the two are equal.", "name": "fig-saner-rq1-expertise-fit"}}
+# %% mystnb={"figure": {"caption": "Share of each challenge category under the keyword rules (`CODE_RULES` applied to the open codes of `All_Codes.csv`) against its share in Table I (Overview sheet); on the dashed line the two are equal.", "name": "fig-saner-rq1-expertise-fit"}, "image": {"alt": "Scatter plot of each challenge category's share under the keyword rules against its Table I share, with a dashed diagonal."}}
 points = alt.Chart(fit).mark_circle(size=70).encode(
     x=alt.X("paper_share:Q", title="Table I share (%)"),
     y=alt.Y("ours_share:Q", title="share under the keyword rules (%)"),
@@ -167,8 +167,9 @@ diagonal = alt.Chart(pd.DataFrame({"x": [0, top], "y": [0, top]})).mark_line(str
 # ### Subcategory shares quoted in the text
 #
 # The paper's text quotes the share of several subcategories among all challenge codings. The
-# keyword rules give the following estimates; they are recorded beside the paper's values as
-# approximations, without a verdict.
+# keyword rules give the following estimates. In the comparison below these claims carry the
+# verdict *not reproducible*, since the published files do not give the subcategory of a code;
+# the estimate is shown as the value beside the paper's, as an approximation.
 
 # %%
 sub_shares = saner.subcategory_shares(assigned, "challenge")
@@ -190,18 +191,19 @@ for key, (category, sub) in quoted.items():
     value = saner.share_of(sub_shares, category, sub)
     claims.record_unavailable(f"saner2024.sec3c1.sub_{key}", approximation, value=value)
     rows.append({"subcategory": sub, "category": category, "share under the rules (%)": value,
-                 "paper (%)": saner.format_value(saner.reported(f"saner2024.sec3c1.sub_{key}"))})
-saner.show(pd.DataFrame(rows), {"share under the rules (%)": "{:.2f}"})
+                 "paper (%)": claims.format_value(saner.reported(f"saner2024.sec3c1.sub_{key}"))})
+display.table(pd.DataFrame(rows), {"share under the rules (%)": "{:.2f}"})
 
 # %% [markdown]
 # ### Figure 2, approximated
 
-# %% mystnb={"figure": {"caption": "The paper's Figure 2, approximated: share of each challenge subcategory among the challenge codes of Beginners and of Intermediate topics, with every open code of `All_Codes.csv` assigned to a subcategory by the keyword rules; only subcategories above `min_share` % at one level are drawn.", "name": "fig-saner-rq1-expertise-figure2"}}
+# %% mystnb={"figure": {"caption": "The paper's Figure 2, approximated: share of each challenge subcategory among the challenge codes of Beginners and of Intermediate topics, with every open code of `All_Codes.csv` assigned to a subcategory by the keyword rules; only subcategories above `min_share` % at one level are drawn.", "name": "fig-saner-rq1-expertise-figure2"}, "image": {"alt": "Grouped horizontal bar chart of challenge subcategory shares for Beginners and Intermediate topics."}}
 fig2 = saner.figure2(assigned, levels, merge=merge_tag_variants, min_share=min_share)
 totals = saner.level_totals(assigned, levels, merge=merge_tag_variants)
 glue("n_beginners", totals["Beginners"], display=False)
 glue("n_intermediate", totals["Intermediate"], display=False)
 glue("level_ratio", totals["Beginners"] / totals["Intermediate"] if totals["Intermediate"] else float("nan"), display=False)
+glue("one_code_points", 100 / totals["Intermediate"] if totals["Intermediate"] else float("nan"), display=False)
 alt.Chart(fig2).mark_bar().encode(
     x=alt.X("share:Q", title="share of the level's challenge codes (%)"),
     y=alt.Y("item:N", sort=alt.EncodingSortField("share", op="max", order="descending"), title=None,
@@ -215,8 +217,8 @@ alt.Chart(fig2).mark_bar().encode(
 # Under the rules, Beginners topics carry {glue:text}`n_beginners` challenge codes and
 # Intermediate topics {glue:text}`n_intermediate` ({glue:text}`level_ratio:.1f` to 1).
 # {numref}`fig-saner-rq1-expertise-figure2` is an **approximation** of the paper's Figure 2: the
-# subcategory of each code is ours, not the authors'. With so few Intermediate codes, one code moves a subcategory's share by
-# several points.
+# subcategory of each code is ours, not the authors'. On the Intermediate side one code moves a
+# subcategory's share by {glue:text}`one_code_points:.1f` points.
 
 # %%
 quoted_fig2 = saner.figure2_quoted(assigned, levels, merge=merge_tag_variants)
@@ -240,13 +242,13 @@ fig2_reason = ("Figure 2 needs the subcategory of every code, which is not publi
 for key, (level, label) in keys.items():
     hit = quoted_fig2[(quoted_fig2["level"] == level) & (quoted_fig2["label"] == label)]
     claims.record_unavailable(f"saner2024.fig2.{key}", fig2_reason, value=float(hit["share"].iloc[0]))
-saner.show(quoted_fig2.pivot(index="label", columns="level", values="share").reset_index(),
-           {level: "{:.1f}" for level in levels})
+display.table(quoted_fig2.pivot(index="label", columns="level", values="share").reset_index(),
+              {level: "{:.1f}" for level in levels})
 
 # %% [markdown]
 # ### Challenges over time
 
-# %% mystnb={"figure": {"caption": "Share of each challenge category among the challenge codes of successive groups of coded topics of equal size, ordered by topic number (`periods` groups; codes assigned to categories by the keyword rules).", "name": "fig-saner-rq1-expertise-periods"}}
+# %% mystnb={"figure": {"caption": "Share of each challenge category among the challenge codes of successive groups of coded topics of equal size, ordered by topic number (`periods` groups; codes assigned to categories by the keyword rules).", "name": "fig-saner-rq1-expertise-periods"}, "image": {"alt": "Heat map of the share of each challenge category in each successive group of topics, with the shares printed in the cells."}}
 period = saner.topic_periods(assigned, periods)
 challenges = assigned[assigned["kind"] == "challenge"].assign(period=period)
 mix = pd.crosstab(challenges["category"], challenges["period"])
@@ -254,8 +256,11 @@ test = stats.chi_square_independence(mix.to_numpy())
 glue("chi2", test["chi2"], display=False)
 glue("chi2_dof", test["dof"], display=False)
 glue("chi2_p", test["p"], display=False)
+glue("chi2_p_text", stats.format_p(test["p"]), display=False)
 glue("cramers_v", test["cramers_v"], display=False)
 glue("min_expected", test["min_expected"], display=False)
+glue("expected_reading", "below the usual 5, so the p-value is only indicative" if test["min_expected"] < 5 else
+     "at least the usual 5, so the chi-square approximation holds", display=False)
 glue("time_reading", "the mix of challenges shows no clear change between the groups" if not test["p"] < 0.05
      else "the mix of challenges differs between the groups", display=False)
 shares = (mix / mix.sum()).mul(100).reset_index().melt(id_vars="category", var_name="period", value_name="share")
@@ -271,9 +276,9 @@ heat = alt.Chart(shares).encode(
 # %% [markdown]
 # {numref}`fig-saner-rq1-expertise-periods` shows the mix of challenges in each group. A chi-square test of
 # independence between category and group gives chi2 =
-# {glue:text}`chi2:.1f` with {glue:text}`chi2_dof` degrees of freedom, p = {glue:text}`chi2_p:.3f`
+# {glue:text}`chi2:.1f` with {glue:text}`chi2_dof` degrees of freedom, {glue:text}`chi2_p_text`
 # and Cramér's V = {glue:text}`cramers_v:.2f`. The smallest expected count is
-# {glue:text}`min_expected:.1f`, below the usual 5, so the p-value is only indicative. The paper
+# {glue:text}`min_expected:.1f`, {glue:text}`expected_reading`. The paper
 # saw no trend month by month; here {glue:text}`time_reading`. Both analyses rest on categories
 # the public files do not contain.
 
@@ -287,7 +292,8 @@ claims.comparison(CHAPTER)
 # {glue:text}`n_unavailable` of the {glue:text}`n_claims` numbers of this chapter are marked
 # *not reproducible*: they depend on the category of each code, or on counts of
 # the whole forum, neither of which is public. Where a value is shown beside the paper's, it is
-# our approximation and carries no verdict.
+# our approximation under the keyword rules; the verdict stays *not reproducible*, because the
+# approximation is not the paper's count.
 
 # %% [markdown]
 # ## Caveats
@@ -295,7 +301,8 @@ claims.comparison(CHAPTER)
 # - **The assignment is ours.** Keyword rules read short codes written for the authors' own
 #   use; they confuse questions with answers and topics with causes. They were written with
 #   Table I in view, so their fit to Table I is partly by construction.
-# - **Few Intermediate codes.** The Intermediate side of Figure 2 rests on a few dozen codes.
+# - **Few Intermediate codes.** The Intermediate side of Figure 2 rests on
+#   {glue:text}`n_intermediate` challenge codes.
 # - **Spellings.** With `merge_tag_variants` off, the lower-case `beginners` topics drop out of
 #   the Beginners side.
 # - **Time.** Topic numbers give an order, not dates; groups of equal size cover unequal
@@ -305,8 +312,8 @@ claims.comparison(CHAPTER)
 # ## Rerun this chapter
 #
 # ```bash
-# hfcompendium run saner_rq1_expertise -p merge_tag_variants false
-# hfcompendium run saner_rq1_expertise -p min_share 5 -p periods 4
+# .venv/bin/hfcompendium run saner_rq1_expertise -p merge_tag_variants false
+# .venv/bin/hfcompendium run saner_rq1_expertise -p min_share 5 -p periods 4
 # ```
 
 # %% [markdown]

@@ -25,7 +25,7 @@ import altair as alt
 import pandas as pd
 from myst_nb import glue
 
-from hfcompendium import charts, claims, data
+from hfcompendium import charts, claims, data, display
 from hfcompendium.analysis import saner
 
 CHAPTER = "saner_rq2_benefits"
@@ -72,8 +72,8 @@ counts = saner.taxonomy_counts(benefits)
 glue("n_categories", counts["categories"], display=False)
 glue("n_rows", counts["rows"], display=False)
 claims.record("saner2024.sec3d.benefit_categories", counts["categories"])
-saner.show(taxonomy[["label", "category", "subcategory", "definition"]]
-           .assign(subcategory=lambda t: t["subcategory"].fillna("(no subcategory)")))
+display.table(taxonomy[["label", "category", "subcategory", "definition"]]
+              .assign(subcategory=lambda t: t["subcategory"].fillna("(no subcategory)")))
 
 # %% [markdown]
 # The codebook has {glue:text}`n_categories` categories over {glue:text}`n_rows` rows.
@@ -100,9 +100,9 @@ glue("b1_table", saner.reported("saner2024.table1.b1_share"), display=False)
 glue("b3_table", saner.reported("saner2024.table1.b3_share"), display=False)
 glue("b1_text", saner.reported("saner2024.sec3d.b1_share_text"), display=False)
 glue("b3_text", saner.reported("saner2024.sec3d.b3_share_text"), display=False)
-saner.show(table, {"share": "{:.2f}"})
+display.table(table, {"share": "{:.2f}"})
 
-# %% mystnb={"figure": {"caption": "Share of benefit codings per category (Table I, benefit half), computed from the counts of the codebook's Overview sheet; the labels B1 to B6 are those of Table I.", "name": "fig-saner-rq2-benefits"}}
+# %% mystnb={"figure": {"caption": "Share of benefit codings per category (Table I, benefit half), computed from the counts of the codebook's Overview sheet; the labels B1 to B6 are those of Table I.", "name": "fig-saner-rq2-benefits"}, "image": {"alt": "Horizontal bar chart of the share of benefit codings in each category, labelled B1 to B6."}}
 bars = alt.Chart(table).mark_bar().encode(
     x=alt.X("share:Q", title="share of benefit codings (%)"),
     y=alt.Y("category:N", sort="-x", title=None),
@@ -146,8 +146,8 @@ for key, (category, sub) in quoted.items():
                               reason + ("; the value shown is the share under the keyword rules of saner_rules.CODE_RULES, "
                                         "an approximation" if value is not None else ""), value=value)
     rows.append({"subcategory": sub, "share under the rules (%)": value,
-                 "paper (%)": saner.format_value(saner.reported(f"saner2024.sec3d.sub_{key}"))})
-saner.show(pd.DataFrame(rows), {"share under the rules (%)": "{:.2f}"}, na_rep="not estimated")
+                 "paper (%)": claims.format_value(saner.reported(f"saner2024.sec3d.sub_{key}"))})
+display.table(pd.DataFrame(rows), {"share under the rules (%)": "{:.2f}"}, na_rep="not estimated")
 
 # %% [markdown]
 # The paper quotes {glue:text}`n_quoted` subcategory shares of the collaboration category. The package has no
@@ -181,7 +181,7 @@ claims.comparison(CHAPTER)
 # ## Rerun this chapter
 #
 # ```bash
-# hfcompendium run saner_rq2_benefits -p approximate_subcategories false
+# .venv/bin/hfcompendium run saner_rq2_benefits -p approximate_subcategories false
 # ```
 
 # %% [markdown]

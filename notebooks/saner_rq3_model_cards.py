@@ -34,8 +34,8 @@ import altair as alt
 import pandas as pd
 from myst_nb import glue
 
-from hfcompendium import charts, claims, data
-from hfcompendium.analysis import live, saner
+from hfcompendium import charts, claims, data, display
+from hfcompendium.analysis import live, saner, stats
 
 CHAPTER = "saner_rq3_model_cards"
 charts.setup()
@@ -72,7 +72,7 @@ live.provenance([saner.CARDS_SOURCE], {hub_snapshot: ["cards_monthly"]}, replace
 # - **Threshold**: the months whose share exceeds `threshold`.
 
 # %% [markdown]
-# ## Results
+# ## The results
 
 # %%
 overall = saner.card_overall(cards)
@@ -103,13 +103,14 @@ claims.record_unavailable("saner2024.sec4a.models_feb2023",
                           "the number of models on the Hub in February 2023 is not in the data; the value shown counts the "
                           "models created before February 2023 that were still on the Hub when the table was made "
                           f"(from {cards_all['month'].min()} on)", value=int(before_feb))
-saner.show(cards, {"card_ratio": "{:.3f}"})
+display.table(cards, {"card_ratio": "{:.3f}"})
 
 # %% [markdown]
 # From {glue:text}`first` to {glue:text}`last`, {glue:text}`with_card:,` of
-# {glue:text}`models:,` new models have a card, {glue:text}`share:.2f` %.
+# {glue:text}`models:,` new models have a card, {glue:text}`share:.2f` %
+# ({numref}`fig-saner-rq3-cards-monthly`).
 
-# %%
+# %% mystnb={"figure": {"caption": "New Hub models per creation month and those with a non-empty model card (solid lines, left axis), and the share with a card (dashed, right axis) with the `threshold` as a horizontal line and `tools_month` as a dotted vertical line, from the monthly card table of the replication package or the chosen snapshot, over this run's window.", "name": "fig-saner-rq3-cards-monthly"}, "image": {"alt": "Line chart over creation months: models created and models with a card on the left axis, the share with a card on the right axis, with a horizontal threshold line and a vertical line at the tools month."}}
 base = alt.Chart(cards.assign(month=pd.to_datetime(cards["month"]))).encode(x=alt.X("month:T", title="creation month"))
 counts = base.transform_fold(["models", "with_card"], as_=["series", "n"]).mark_line(point=True).encode(
     y=alt.Y("n:Q", title="models created (lines)"),
@@ -140,6 +141,8 @@ for name, value in {"mw_p": compare["p"], "mw_rbc": compare["rbc"], "mw_cles": c
                     "tau_after_p": trend_after.p}.items():
     glue(name, value, display=False)
 glue("tools_month", tools_month, display=False)
+for name, value in {"mw_p_text": compare["p"], "tau_all_p_text": trend_all.p, "tau_after_p_text": trend_after.p}.items():
+    glue(name, stats.format_p(value), display=False)
 glue("min_models", int(cards["models"].min()) if len(cards) else 0, display=False)
 glue("max_models", int(cards["models"].max()) if len(cards) else 0, display=False)
 increased = (compare["p"] < 0.05) or (trend_after.r > 0 and trend_after.p < 0.05)
@@ -151,7 +154,7 @@ live.note("" if compare["months_before"] and compare["months_after"] and len(car
 claims.record("saner2024.sec4c3.not_increased", ("increase" if increased else "no increase") if tested else "not tested",
               note=f"Mann-Whitney (months from {tools_month} higher?) p = {compare['p']:.2g}, rank-biserial r = "
                    f"{compare['rbc']:.2f}; Mann-Kendall tau from {tools_month} = {trend_after.r:.2f} (p = {trend_after.p:.2g})")
-saner.show(pd.DataFrame([
+display.table(pd.DataFrame([
     {"test": f"Mann-Whitney U, months from {tools_month} > months before (one-sided)", "statistic": compare["U"],
      "p": compare["p"], "effect": f"rank-biserial {compare['rbc']:+.2f}, CLES {compare['cles']:.2f}"},
     {"test": "Mann-Kendall, whole window", "statistic": trend_all.r, "p": trend_all.p, "effect": f"tau {trend_all.r:+.2f}"},
@@ -163,11 +166,11 @@ saner.show(pd.DataFrame([
 # Before {glue:text}`tools_month` the median monthly share is {glue:text}`median_before:.3f`
 # ({glue:text}`n_before` months, pooled {glue:text}`pooled_before:.3f`); from then on it is
 # {glue:text}`median_after:.3f` ({glue:text}`n_after` months, pooled
-# {glue:text}`pooled_after:.3f`). The one-sided Mann–Whitney test gives p =
-# {glue:text}`mw_p:.3f` (rank-biserial correlation {glue:text}`mw_rbc:+.2f`; a later month beats
+# {glue:text}`pooled_after:.3f`). The one-sided Mann–Whitney test gives
+# {glue:text}`mw_p_text` (rank-biserial correlation {glue:text}`mw_rbc:+.2f`; a later month beats
 # an earlier one with probability {glue:text}`mw_cles:.2f`). The Mann–Kendall test finds tau =
-# {glue:text}`tau_all:+.2f` over the whole window (p = {glue:text}`tau_all_p:.3f`) and
-# {glue:text}`tau_after:+.2f` from {glue:text}`tools_month` on (p = {glue:text}`tau_after_p:.3f`).
+# {glue:text}`tau_all:+.2f` over the whole window ({glue:text}`tau_all_p_text`) and
+# {glue:text}`tau_after:+.2f` from {glue:text}`tools_month` on ({glue:text}`tau_after_p_text`).
 # The data agree with the paper when the share neither jumps after the tools appeared nor trends
 # upward since; the verdict in the comparison below applies that reading at the 5 % level.
 
@@ -189,7 +192,7 @@ claims.record("saner2024.sec4c3.below_threshold",
               f"at most 10% of months above {threshold:g}" if fraction <= 0.10 else
               f"{len(above)} of {len(cards)} months above {threshold:g}",
               note=f"{len(above_after)} of them from {tools_month} on: " + ", ".join(above_after["month"]))
-saner.show(above, {"card_ratio": "{:.3f}"})
+display.table(above, {"card_ratio": "{:.3f}"})
 
 # %% [markdown]
 # The share exceeds {glue:text}`threshold` in {glue:text}`n_above` of {glue:text}`n_months`
@@ -203,19 +206,13 @@ saner.show(above, {"card_ratio": "{:.3f}"})
 # ## Comparison with the paper
 
 # %%
-comparison = saner.comparison_table(CHAPTER)
-assert not saner.unrecorded_claims(CHAPTER), saner.unrecorded_claims(CHAPTER)
-verdicts = saner.verdict_counts(comparison)
-glue("n_claims", len(comparison), display=False)
-glue("n_reproduced", verdicts[claims.REPRODUCED], display=False)
-glue("n_differs", verdicts[claims.DIFFERS], display=False)
-glue("n_unavailable", verdicts[claims.NOT_REPRODUCIBLE], display=False)
+counts = claims.comparison_counts(CHAPTER)
 glue("comparison_summary", live.summary(
-    f"Of {len(comparison)} statements, {verdicts[claims.REPRODUCED]} are reproduced, {verdicts[claims.DIFFERS]} with a "
-    f"different value and {verdicts[claims.NOT_REPRODUCIBLE]} cannot be computed: the monthly table leaves out part "
-    "of the mined models, so the paper's totals and overall share cannot be recounted, only approached.", live_data),
-    display=False)
-saner.show(saner.comparison_display(CHAPTER))
+    f"Of the {counts['n_claims']} statements of this chapter, this run reproduces {counts['n_reproduced']}, finds a "
+    f"different value for {counts['n_differs']} and cannot compute {counts['n_unavailable']}: the monthly table leaves out "
+    "part of the mined models and has no count of the models on the Hub at a given date, so the paper's totals and "
+    "overall share can only be approached.", live_data), display=False)
+claims.comparison(CHAPTER)
 
 # %% [markdown]
 # {glue:text}`comparison_summary`
@@ -236,9 +233,9 @@ saner.show(saner.comparison_display(CHAPTER))
 # ## Rerun this chapter
 #
 # ```bash
-# hfcompendium run saner_rq3_model_cards -p tools_month 2022-07
-# hfcompendium run saner_rq3_model_cards -p window_start 2021-01 -p threshold 0.55
-# hfcompendium run saner_rq3_model_cards -p hub_snapshot <name of a hub snapshot> -p window_end 2025-12
+# .venv/bin/hfcompendium run saner_rq3_model_cards -p tools_month 2022-07
+# .venv/bin/hfcompendium run saner_rq3_model_cards -p window_start 2021-01 -p threshold 0.55
+# .venv/bin/hfcompendium run saner_rq3_model_cards -p hub_snapshot <name of a hub snapshot> -p window_end 2025-12
 # ```
 
 # %% [markdown]

@@ -40,7 +40,7 @@ import altair as alt
 import pandas as pd
 from myst_nb import glue
 
-from hfcompendium import charts, claims, data
+from hfcompendium import charts, claims, data, display
 from hfcompendium.analysis import live, saner, stats
 
 CHAPTER = "saner_rq3_model_types"
@@ -82,7 +82,7 @@ live.provenance([saner.FORUM_SOURCE, saner.HUB_SOURCE, saner.HUB_SOURCE_LAST_MOD
 # coefficient.
 
 # %% [markdown]
-# ## Results
+# ## The results
 #
 # ### The two distributions
 
@@ -118,7 +118,7 @@ claims.record_unavailable("saner2024.sec4b.transformers_types",
                           value=len(set(forum_long["model_type"]) | set(hub_long["model_type"])))
 claims.record("saner2024.fig3.top_types", len(forum_top))
 claims.record("saner2024.fig3.top_types_coverage", top_cover)
-saner.show(table.head(40), {"forum_share": "{:.2f}", "hub_share": "{:.2f}"})
+display.table(table.head(40), {"forum_share": "{:.2f}", "hub_share": "{:.2f}"})
 
 # %% [markdown]
 # The forum window holds {glue:text}`n_mentions:,` mentions of {glue:text}`n_forum_types` model
@@ -126,9 +126,10 @@ saner.show(table.head(40), {"forum_share": "{:.2f}", "hub_share": "{:.2f}"})
 # package's earlier Hub table, by last-modified month, holds {glue:text}`hub_lm_total:,`). The
 # {glue:text}`n_forum_top` most mentioned types cover {glue:text}`top_cover:.1f` % of the
 # mentions. The comparison uses the type set {glue:text}`type_set`, {glue:text}`n_types` types
-# (the table shows up to 40).
+# (the table shows up to 40); {numref}`fig-saner-rq3-types-shares` sets the two shares of each
+# type side by side.
 
-# %%
+# %% mystnb={"figure": {"caption": "Share of each model type among the forum's mentions and among the Hub's new models, for up to 40 types of the compared set in the order of the table above, from the forum mentions per month and the Hub models per creation month (replication package or the chosen snapshots) summed over this run's windows.", "name": "fig-saner-rq3-types-shares"}, "image": {"alt": "Grouped bar chart: for each model type, its share of forum mentions beside its share of Hub models."}}
 shown = table.head(40).melt(id_vars="model_type", value_vars=["forum_share", "hub_share"], var_name="side", value_name="share")
 shown["side"] = shown["side"].map({"forum_share": "forum mentions", "hub_share": "Hub models"})
 alt.Chart(shown).mark_bar().encode(
@@ -156,7 +157,7 @@ claims.record("saner2024.fig3.forum_top4_share", saner.top_k_share(forum, 4))
 claims.record("saner2024.fig3.hub_top4_share", saner.top_k_share(hub, 4))
 claims.record("saner2024.fig3.forum_top4_other", forum_other, note=f"forum top-4: {', '.join(top4_forum)}")
 claims.record("saner2024.fig3.hub_top4_other", hub_other, note=f"Hub top-4: {', '.join(top4_hub)}")
-saner.show(pd.DataFrame({"rank": range(1, 5), "forum": (top4_forum + [""] * 4)[:4], "Hub": (top4_hub + [""] * 4)[:4]}))
+display.table(pd.DataFrame({"rank": range(1, 5), "forum": (top4_forum + [""] * 4)[:4], "Hub": (top4_hub + [""] * 4)[:4]}))
 
 # %% [markdown]
 # The four most mentioned types on the forum are {glue:text}`top4_forum`
@@ -184,10 +185,10 @@ claims.record("saner2024.fig3.shapiro", "normality rejected" if rejected else "n
 for name, value in {"sw_forum_p": sw_forum["p"], "sw_hub_p": sw_hub["p"], "rho": rho.r, "rho_p": rho.p,
                     "rho_low": rho.ci_low, "rho_high": rho.ci_high, "rho_n": rho.n}.items():
     glue(name, value, display=False)
-saner.show(pd.DataFrame([{"test": "Shapiro-Wilk, forum counts", "n": sw_forum["n"], "statistic": sw_forum["W"], "p": sw_forum["p"]},
+display.table(pd.DataFrame([{"test": "Shapiro-Wilk, forum counts", "n": sw_forum["n"], "statistic": sw_forum["W"], "p": sw_forum["p"]},
               {"test": "Shapiro-Wilk, Hub counts", "n": sw_hub["n"], "statistic": sw_hub["W"], "p": sw_hub["p"]},
               {"test": "Spearman's rho, forum vs Hub", "n": rho.n, "statistic": rho.r, "p": rho.p}]),
-           {"statistic": "{:.4f}", "p": "{:.2e}"})
+              {"statistic": "{:.4f}", "p": "{:.2e}"})
 
 # %% [markdown]
 # Shapiro–Wilk gives p = {glue:text}`sw_forum_p:.1e` for the forum counts and
@@ -217,9 +218,14 @@ matching = variants[variants["matches"]]
 glue("n_variants", len(variants), display=False)
 glue("n_matching", len(matching), display=False)
 glue("reported_rho", reported_rho, display=False)
-saner.show(matching, {"rho": "{:.4f}", "p": "{:.1e}"})
+glue("variants_reading", (f"In every variant the correlation is strong (rho from {variants['rho'].min():.2f} to "
+                          f"{variants['rho'].max():.2f}) and significant (p at most {variants['p'].max():.1e})"
+                          if variants["rho"].min() >= 0.5 and variants["p"].max() < 0.01 else
+                          f"The variants range from rho = {variants['rho'].min():.2f} to {variants['rho'].max():.2f}"),
+     display=False)
+display.table(matching, {"rho": "{:.4f}", "p": "{:.1e}"})
 
-# %%
+# %% mystnb={"figure": {"caption": "Spearman's rho between forum mentions and Hub models for every combination of Hub table (by creation or by last-modified month), forum window, Hub window and type set, always from the replication package; the dashed line is the paper's coefficient.", "name": "fig-saner-rq3-types-variants"}, "image": {"alt": "Dot plot of Spearman's rho for each type set, one dot per combination of Hub table and windows, with a dashed line at the paper's value."}}
 base = alt.Chart(variants).encode(
     x=alt.X("rho:Q", title="Spearman's rho", scale=alt.Scale(zero=False)),
     y=alt.Y("types:N", title="type set"),
@@ -238,6 +244,17 @@ hub_all = variants[(variants["types"] == "hub") & (variants["forum_window"] == "
                    & (variants["hub_window"] == "all months..2023-06")].set_index("hub_table")["rho"]
 glue("rho_hub_created", float(hub_all.get("by creation month", float("nan"))), display=False)
 glue("rho_hub_lm", float(hub_all.get("by last-modified month", float("nan"))), display=False)
+reported_valid = saner.reported("saner2024.sec4b.hub_valid_models")
+totals_all = {name: int(saner.window_totals(table, "2000-01", "2023-06").sum())
+              for name, table in (("created", saner.hub_type_counts()), ("last_modified", hub_last_modified))}
+glue("tables_difference", abs(totals_all["created"] - totals_all["last_modified"]), display=False)
+glue("lm_total_reading", "whose total is the paper's count of valid models" if totals_all["last_modified"] == reported_valid
+     else f"whose total, {totals_all['last_modified']:,}, is not the paper's count of valid models either", display=False)
+glue("valid_count_reading",
+     "the paper's count of valid models equals the earlier table's total" if totals_all["last_modified"] == reported_valid
+     else "the paper's count of valid models equals the total of neither table"
+     if reported_valid != totals_all["created"] else "the paper's count of valid models equals the total of the "
+     "table by creation month", display=False)
 claims.record("saner2024.fig3.spearman_rho", rho.r,
               note=f"{default_variant}: n = {rho.n}. The paper's value is reproduced by comparing all model types of the Hub "
                    f"(forum counts zero-filled) over all months of both tables: rho = "
@@ -255,28 +272,23 @@ for key in ("hub_providers", "forum_users", "overlap_users", "overlap_share", "a
 # holds: all forum mentions and all Hub models, compared over every model type found on the Hub
 # (the forum counting zero for types nobody mentions). It gives {glue:text}`rho_hub_created:.4f`
 # with the Hub table by creation month and {glue:text}`rho_hub_lm:.4f` with the earlier table by
-# last-modified month, whose total is the paper's count of valid models. The comparison the text
-# describes, over the forum's most mentioned types, gives {glue:text}`rho:.4f` with the
-# parameters of this run. In every variant the correlation is strong and clearly significant;
-# with this many variants, a match to three decimals is not proof of the paper's exact
-# procedure.
+# last-modified month, {glue:text}`lm_total_reading`. The comparison the text describes is
+# over the forum's most mentioned types; this run, with the type set {glue:text}`type_set`, gives
+# {glue:text}`rho:.4f` ({numref}`fig-saner-rq3-types-variants` shows every combination).
+# {glue:text}`variants_reading`; with this many variants, a match to three decimals is not
+# proof of the paper's exact procedure.
 
 # %% [markdown]
 # ## Comparison with the paper
 
 # %%
-comparison = saner.comparison_table(CHAPTER)
-assert not saner.unrecorded_claims(CHAPTER), saner.unrecorded_claims(CHAPTER)
-verdicts = saner.verdict_counts(comparison)
-glue("n_claims", len(comparison), display=False)
-glue("n_reproduced", verdicts[claims.REPRODUCED], display=False)
-glue("n_differs", verdicts[claims.DIFFERS], display=False)
-glue("n_unavailable", verdicts[claims.NOT_REPRODUCIBLE], display=False)
+counts = claims.comparison_counts(CHAPTER)
 glue("comparison_summary", live.summary(
-    f"Of {len(comparison)} numbers, {verdicts[claims.REPRODUCED]} are reproduced, {verdicts[claims.DIFFERS]} with a "
-    f"different value and {verdicts[claims.NOT_REPRODUCIBLE]} cannot be computed from the public files (the user "
-    "overlap needs usernames, which are not published).", live_data), display=False)
-saner.show(saner.comparison_display(CHAPTER))
+    f"Of the {counts['n_claims']} numbers of this chapter, this run reproduces {counts['n_reproduced']}, finds a "
+    f"different value for {counts['n_differs']} and cannot compute {counts['n_unavailable']} from the public files: the list "
+    "of model types the paper started from is not published, and the overlap of Hub and forum users needs "
+    "usernames, which are not published either.", live_data), display=False)
+claims.comparison(CHAPTER)
 
 # %% [markdown]
 # {glue:text}`comparison_summary`
@@ -288,8 +300,8 @@ saner.show(saner.comparison_display(CHAPTER))
 #   README says the last month was left out of its own trend analysis. The defaults keep it,
 #   because the paper's total of mentions includes it.
 # - **Two Hub tables.** The table by creation month (used here) and the earlier one by
-#   last-modified month differ by a few dozen models; the paper's count of valid models equals
-#   the earlier table's total.
+#   last-modified month differ by {glue:text}`tables_difference:,` models over all their months;
+#   {glue:text}`valid_count_reading`.
 # - **Mentions are topics.** A topic that names a type several times counts once per month.
 # - **Live snapshots** count the Hub and the forum as they are now; types that did not exist in
 #   2023 enter the comparison, so the coefficient answers today's question, not the paper's.
@@ -298,9 +310,9 @@ saner.show(saner.comparison_display(CHAPTER))
 # ## Rerun this chapter
 #
 # ```bash
-# hfcompendium run saner_rq3_model_types -p type_set hub
-# hfcompendium run saner_rq3_model_types -p forum_end 2023-05 -p hub_end 2023-05
-# hfcompendium run saner_rq3_model_types -p hub_snapshot <name of a hub snapshot>
+# .venv/bin/hfcompendium run saner_rq3_model_types -p type_set hub
+# .venv/bin/hfcompendium run saner_rq3_model_types -p forum_end 2023-05 -p hub_end 2023-05
+# .venv/bin/hfcompendium run saner_rq3_model_types -p hub_snapshot <name of a hub snapshot>
 # ```
 
 # %% [markdown]

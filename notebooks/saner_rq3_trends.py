@@ -38,7 +38,7 @@ import altair as alt
 import pandas as pd
 from myst_nb import glue
 
-from hfcompendium import charts, claims, data
+from hfcompendium import charts, claims, data, display
 from hfcompendium.analysis import live, saner
 
 CHAPTER = "saner_rq3_trends"
@@ -81,7 +81,7 @@ live.provenance([saner.FORUM_SOURCE, saner.HUB_SOURCE],
 #   against time).
 
 # %% [markdown]
-# ## Results
+# ## The results
 
 # %%
 months = saner.months_between(window_start, window_end)
@@ -109,8 +109,8 @@ claims.record("saner2024.sec4c2.significant_types", len(significant),
                    f"{int(trends['significant_holm'].sum())}, Benjamini-Hochberg {int(trends['significant_bh'].sum())}")
 columns = ["model_type", "first_month", "months", "rho", "ci_low", "ci_high", "p", "p_holm", "p_bh",
            "significant", "significant_holm", "significant_bh", "forum_tau", "hub_tau"]
-saner.show(trends[columns], {"rho": "{:.4f}", "ci_low": "{:.2f}", "ci_high": "{:.2f}", "p": "{:.2g}", "p_holm": "{:.2g}",
-                             "p_bh": "{:.2g}", "forum_tau": "{:+.2f}", "hub_tau": "{:+.2f}"})
+display.table(trends[columns], {"rho": "{:.4f}", "ci_low": "{:.2f}", "ci_high": "{:.2f}", "p": "{:.2g}",
+                                "p_holm": "{:.2g}", "p_bh": "{:.2g}", "forum_tau": "{:+.2f}", "hub_tau": "{:+.2f}"})
 
 # %% [markdown]
 # The window has {glue:text}`n_months` months. {glue:text}`n_forum_top` types cover the forum's
@@ -118,8 +118,12 @@ saner.show(trends[columns], {"rho": "{:.4f}", "ci_low": "{:.2f}", "ci_high": "{:
 # are in both. Of these, {glue:text}`n_significant` correlate at p below {glue:text}`alpha`
 # without correction; Holm's correction keeps {glue:text}`n_holm` and Benjamini–Hochberg
 # {glue:text}`n_bh`. `forum_tau` and `hub_tau` give the direction of each side's trend.
+# {numref}`fig-saner-rq3-trends-forest` shows each coefficient with its confidence interval.
 
 # %%
+live.note("" if len(trends) else "No type is compared, so there is no chart.")
+
+# %% mystnb={"figure": {"caption": "Spearman's rho, with its 95 % confidence interval, between the monthly forum mentions and the monthly new Hub models of each compared model type over this run's window, coloured by whether it is significant at `alpha` without correction, after Benjamini–Hochberg only, or after Holm; from the forum mentions and Hub models per month of the replication package or the chosen snapshots.", "name": "fig-saner-rq3-trends-forest"}, "image": {"alt": "Forest plot: one row per model type with its correlation coefficient and confidence interval on a scale from -1 to 1."}}
 trends["decision"] = [
     "significant after Holm" if holm else "significant after BH only" if bh else
     "significant uncorrected only" if raw else "not significant"
@@ -138,7 +142,7 @@ dots = forest.mark_point(filled=True, size=60).encode(
 )
 zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="grey", strokeDash=[3, 3]).encode(x="x:Q")
 (zero + intervals + dots).properties(title="Correlation of monthly forum mentions and Hub uploads per model type",
-                                     height=380) if len(trends) else live.note("No type is compared, so there is no chart.")
+                                     height=380) if len(trends) else None
 
 # %% [markdown]
 # ### Table III
@@ -160,11 +164,13 @@ for key, model_type in table3.items():
 for key, model_type in (("bart_rho_text", "bart"), ("llama_rho_text", "llama")):
     value = float(by_type.loc[model_type, "rho"]) if model_type in by_type.index else float("nan")
     claims.record(f"saner2024.sec4c2.{key}", value, note=f"the coefficient of Table III is {value:.4f}")
-saner.show(significant[["model_type", "rho", "p", "p_holm", "p_bh", "forum_tau", "hub_tau"]],
-           {"rho": "{:.4f}", "p": "{:.2g}", "p_holm": "{:.2g}", "p_bh": "{:.2g}", "forum_tau": "{:+.2f}", "hub_tau": "{:+.2f}"})
+display.table(significant[["model_type", "rho", "p", "p_holm", "p_bh", "forum_tau", "hub_tau"]],
+              {"rho": "{:.4f}", "p": "{:.2g}", "p_holm": "{:.2g}", "p_bh": "{:.2g}", "forum_tau": "{:+.2f}",
+               "hub_tau": "{:+.2f}"})
 
 # %% [markdown]
-# These are the types significant without correction, the rows of the paper's Table III.
+# These are the types significant without correction, the rows of a table like the paper's
+# Table III.
 #
 # How did the paper treat the months before a type existed? The coefficients of the Table III
 # types under each choice of `trim`, beside the paper's:
@@ -188,16 +194,22 @@ glue("trim_reading", "These coefficients come from live snapshots, so they canno
      "series." if live_data else "The paper therefore seems to leave out the months before a type appeared."
      if max(matches["first_any"], matches["first_forum"]) > matches["none"] else
      "With these parameters the choice does not tell the readings apart.", display=False)
-saner.show(trim_table, {"first_any": "{:.4f}", "first_forum": "{:.4f}", "none": "{:.4f}", "paper": "{:.4f}"})
+display.table(trim_table, {"first_any": "{:.4f}", "first_forum": "{:.4f}", "none": "{:.4f}", "paper": "{:.4f}"})
 
 # %% [markdown]
 # Starting each type at its first month with a count on either side reproduces
 # {glue:text}`match_first_any` of the {glue:text}`n_table3` coefficients; starting at the first
 # forum mention, {glue:text}`match_first_forum`; keeping the whole window,
 # {glue:text}`match_none`. {glue:text}`trim_reading`
+#
+# {numref}`fig-saner-rq3-trends-series` sets the two monthly series of each significant type
+# side by side, each divided by its own maximum so that rises and falls can be compared.
 
 # %%
 pick = list(significant["model_type"])
+live.note("" if pick else "No type is significant, so there are no series to show.")
+
+# %% mystnb={"figure": {"caption": "Monthly forum mentions and monthly new Hub models of each type significant without correction, each series divided by its own maximum, over this run's window (forum mentions and Hub models per month of the replication package or the chosen snapshots).", "name": "fig-saner-rq3-trends-series"}, "image": {"alt": "Small multiples, one panel per significant model type, each with two lines over the months: scaled forum mentions and scaled Hub uploads."}}
 forum_m = saner.monthly_matrix(forum_long, months, pick)
 hub_m = saner.monthly_matrix(hub_long, months, pick)
 series = pd.concat([
@@ -211,8 +223,7 @@ alt.Chart(series).mark_line().encode(
     y=alt.Y("scaled:Q", title="count / type's maximum"),
     color=alt.Color("side:N", title=None),
 ).properties(width=170, height=110).facet(facet=alt.Facet("model_type:N", title=None), columns=4).properties(
-    title="Monthly series of the significant types, each scaled to its maximum") if pick else live.note(
-    "No type is significant, so there are no series to show.")
+    title="Monthly series of the significant types, each scaled to its maximum") if pick else None
 
 # %% [markdown]
 # ### Normality of the monthly series
@@ -236,41 +247,47 @@ claims.record("saner2024.sec4c2.shapiro_per_type",
 # does not depend on it: rank correlation suits counts that grow unevenly, normal or not.
 
 # %% [markdown]
-# ## Comparison with the paper
-
-# %%
-comparison = saner.comparison_table(CHAPTER)
-assert not saner.unrecorded_claims(CHAPTER), saner.unrecorded_claims(CHAPTER)
-verdicts = saner.verdict_counts(comparison)
-glue("n_claims", len(comparison), display=False)
-glue("n_reproduced", verdicts[claims.REPRODUCED], display=False)
-glue("n_differs", verdicts[claims.DIFFERS], display=False)
-glue("comparison_summary", live.summary(f"Of {len(comparison)} numbers, {verdicts[claims.REPRODUCED]} are reproduced "
-                                        f"and {verdicts[claims.DIFFERS]} with a different value.", live_data),
-     display=False)
-saner.show(saner.comparison_display(CHAPTER))
-
-# %% [markdown]
-# {glue:text}`comparison_summary`
-
-# %% [markdown]
 # ### What the corrections change
 
 # %%
 changed = trends[trends["changed"]][["model_type", "rho", "p", "p_holm", "p_bh", "significant_holm", "significant_bh"]]
+survivors = trends[trends["significant"] & trends["significant_holm"] & trends["significant_bh"]]
 glue("n_changed", len(changed), display=False)
 glue("changed_types", ", ".join(changed["model_type"]) or "none", display=False)
-glue("changed_reading", "" if live_data else
-     "With the default parameters these are members of the BERT family, whose negative correlations the paper reads "
-     "as a drift between what is discussed and what is uploaded; they are the weakest of the table, while the strong "
-     "positive correlations of types rising on both sides survive both corrections.", display=False)
-saner.show(changed, {"rho": "{:.4f}", "p": "{:.2g}", "p_holm": "{:.2g}", "p_bh": "{:.2g}"})
+reading = []
+if len(changed) and len(survivors) and changed["rho"].abs().max() < survivors["rho"].abs().min():
+    reading.append(f"The types that lose significance are the weakest of the significant ones (|rho| at most "
+                   f"{changed['rho'].abs().max():.2f}, against at least {survivors['rho'].abs().min():.2f} for the "
+                   f"{len(survivors)} that survive both corrections).")
+n_negative = int((changed["rho"] < 0).sum())
+if n_negative:
+    reading.append(("It is a negative correlation" if len(changed) == 1 else "All are negative correlations"
+                    if n_negative == len(changed) else f"{n_negative} of the {len(changed)} "
+                    + ("is a negative correlation" if n_negative == 1 else "are negative correlations"))
+                   + ", the kind the paper reads as a drift between what is discussed and what is uploaded.")
+glue("changed_reading", " ".join(reading), display=False)
+display.table(changed, {"rho": "{:.4f}", "p": "{:.2g}", "p_holm": "{:.2g}", "p_bh": "{:.2g}"})
 
 # %% [markdown]
 # This run tests {glue:text}`n_types` types; the paper kept those below the threshold without
 # correcting for the number of tests. Corrected, the conclusion changes for
 # {glue:text}`n_changed` types ({glue:text}`changed_types`): their correlation is no longer
 # significant under at least one of the two corrections. {glue:text}`changed_reading`
+
+# %% [markdown]
+# ## Comparison with the paper
+
+# %%
+counts = claims.comparison_counts(CHAPTER)
+glue("comparison_summary", live.summary(
+    f"Of the {counts['n_claims']} numbers of this chapter, this run reproduces {counts['n_reproduced']} and finds a "
+    f"different value for {counts['n_differs']}" + (f"; it cannot compute {counts['n_unavailable']} from the public "
+                                                    "files." if counts["n_unavailable"] else "."), live_data),
+     display=False)
+claims.comparison(CHAPTER)
+
+# %% [markdown]
+# {glue:text}`comparison_summary`
 
 # %% [markdown]
 # ## Caveats
@@ -287,9 +304,9 @@ saner.show(changed, {"rho": "{:.4f}", "p": "{:.2g}", "p_holm": "{:.2g}", "p_bh":
 # ## Rerun this chapter
 #
 # ```bash
-# hfcompendium run saner_rq3_trends -p trim none
-# hfcompendium run saner_rq3_trends -p window_start 2021-01 -p alpha 0.01
-# hfcompendium run saner_rq3_trends -p hub_snapshot <hub snapshot> -p forum_snapshot <forum snapshot> -p window_end 2024-12
+# .venv/bin/hfcompendium run saner_rq3_trends -p trim none
+# .venv/bin/hfcompendium run saner_rq3_trends -p window_start 2021-01 -p alpha 0.01
+# .venv/bin/hfcompendium run saner_rq3_trends -p hub_snapshot <hub snapshot> -p forum_snapshot <forum snapshot> -p window_end 2024-12
 # ```
 
 # %% [markdown]

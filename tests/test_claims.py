@@ -142,6 +142,17 @@ def test_comparison_glues_the_verdict_counts_and_shows_the_chapter_claims(compar
     assert "&lt;b&gt;C1&lt;/b&gt; &amp; others" in html and "<b>C1</b>" not in html
 
 
+def test_comparison_counts_are_the_glued_counts_for_code(comparison_kernel):
+    record_chapter_claims()
+    counts = claims.comparison_counts("chap")
+    assert counts == {"n_claims": 4, "n_reproduced": 2, "n_differs": 1, "n_unavailable": 1, "n_live": 0}
+    assert comparison_kernel == {}                                  # nothing glued
+    claims.comparison("chap")
+    assert comparison_kernel == counts
+    with pytest.raises(ClaimError, match="did not record 1 of its claims: p.elsewhere"):
+        claims.comparison_counts("other")
+
+
 def test_comparison_lists_the_claims_the_kernel_did_not_record(comparison_kernel):
     claims.record("p.count", 1237)
     claims.record("p.elsewhere", 7)

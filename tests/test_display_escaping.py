@@ -26,3 +26,10 @@ def test_charts_render_hostile_labels_as_text():
     svg = charts.to_svg(chart)
     assert "<script" not in svg and "<img" not in svg
     assert "&lt;script&gt;" in svg
+
+
+def test_prose_list():
+    assert display.prose_list([]) == "none" and display.prose_list([], empty="") == ""
+    assert display.prose_list(["bert"]) == "bert"
+    assert display.prose_list(["bert", "gpt2"]) == "bert and gpt2"
+    assert display.prose_list(["bert", "gpt2", "t5"]) == "bert, gpt2 and t5"

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from hfcompendium.analysis import descendants
 
@@ -49,3 +50,19 @@ def test_sensitivity_table_lists_every_variant():
     assert table.loc[0, "variant"].startswith("original")
     assert set(table["statistic"]) == {"slope", "pearson_r", "spearman_rho", "kendall_tau"}
     assert table.loc[table["statistic"] == "spearman_rho", "value"].iloc[0] > 0.9
+
+
+def test_zero_epsilon_leaves_out_the_rows_without_a_logarithm():
+    fit = descendants.loglog_fit([0, 10, 100, 1000], [1, 1, 10, 100], drop_duplicates=False, epsilon=0)
+    assert fit["n"] == 3 and fit["slope"] == pytest.approx(1.0)
+
+
+def test_zero_slope_share_counts_flat_pairs_among_pairs_with_a_slope():
+    # Points (1, 0), (1, 5), (2, 0), (3, 0): 5 of the 6 pairs have different x, and 3 of those are flat.
+    x, y = [1, 1, 2, 3], [0, 5, 0, 0]
+    assert descendants.zero_slope_share(x, y) == pytest.approx(3 / 5)
+    assert descendants.zero_slope_share([1, 2, 3], [1, 2, 3]) == 0.0
+    assert descendants.zero_slope_share([1, 2, None], [4, 4, 4]) == 1.0
+    assert math.isnan(descendants.zero_slope_share([1, 1], [2, 3]))
+    theil = stats.theilslopes([0, 0, 0, 1, 0, 0], [1, 2, 3, 4, 5, 6])
+    assert descendants.zero_slope_share([1, 2, 3, 4, 5, 6], [0, 0, 0, 1, 0, 0]) > 0.5 and theil.slope == 0

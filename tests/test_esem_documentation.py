@@ -145,3 +145,23 @@ def test_compare_groups_with_equal_or_empty_groups():
 def test_compare_groups_without_bootstrap_has_no_intervals():
     result = doc.compare_groups([3, 4, 5], [0, 1, 2], n_boot=0)
     assert result["rank_biserial"] == pytest.approx(1.0) and math.isnan(result["rb_low"])
+
+
+def test_popularity_groups_are_equal_and_ordered_by_downloads():
+    downloads = pd.Series([5, 100, 7, 7, 0, 50, 3, 9, 1, 2, 20])
+    groups = doc.popularity_groups(downloads, 2)
+    assert groups.tolist() == [2, 1, 1, 1, 2, 1, 2, 1, 2, 2, 1]         # 100, 50, 20, 9 and both 7s lead
+    assert groups.value_counts().to_dict() == {1: 6, 2: 5}
+    tenth = doc.popularity_groups(downloads, 10)
+    assert tenth[tenth == 1].index.tolist() == [1, 5]                   # the 11 models make groups of 1 or 2
+    with pytest.raises(ValueError):
+        doc.popularity_groups(downloads, 0)
+
+
+def test_top_better_needs_direction_and_significance():
+    assert doc.top_better({"p": 0.001, "rank_biserial": 0.2}) == 1
+    assert doc.top_better({"p": 0.001, "rank_biserial": -0.2}) == 0          # significant, other direction
+    assert doc.top_better({"p": 0.02, "rank_biserial": 0.2}) == 0
+    assert doc.top_better({"p": 0.02, "rank_biserial": 0.2}, alpha=0.05) == 1
+    assert doc.top_better(pd.Series({"p": float("nan"), "rank_biserial": float("nan")})) == 0
+    assert doc.top_better(doc.compare_groups([3, 4, 5] * 10, [0, 1, 2] * 10, n_boot=0)) == 1

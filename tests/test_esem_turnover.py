@@ -80,3 +80,13 @@ def test_parse_snapshot_ids_checks_every_id():
         turnover.parse_snapshot_ids("s1,s1", allowed)
     with pytest.raises(ValueError, match="no snapshot id"):
         turnover.parse_snapshot_ids(" , ", allowed)
+
+
+def test_snapshot_labels_and_the_months_between_them():
+    first = turnover.snapshot_label("2022-06-26", "icse2023_sdist_0_1_3")
+    assert first == "2022-06-26 (icse2023_sdist_0_1_3)"
+    assert turnover.months_between(first, turnover.snapshot_label("2023-10", "peatmoss_2k_filtered_models")) == 15.2
+    assert turnover.months_between(turnover.snapshot_label("2023-10", "a"), turnover.snapshot_label("2023-10", "b")) == 0
+    assert math.isnan(turnover.months_between(None, first))
+    assert math.isnan(turnover.months_between(first, "listing"))          # a label without a date
+    assert math.isnan(turnover.months_between("soon (x)", first))

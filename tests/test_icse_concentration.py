@@ -40,3 +40,22 @@ def test_lorenz_curve_runs_from_origin_to_one_and_stays_below_the_diagonal():
     thin = concentration.lorenz_curve(range(1, 1001), points=11)
     assert len(thin) == 11 and thin.iloc[-1].tolist() == [1.0, 1.0]
     assert concentration.lorenz_curve([]).values.tolist() == [[0.0, 0.0], [1.0, 1.0]]
+
+
+def test_top_fraction_share_takes_at_least_one():
+    owned = [50, 30, 10, 5, 5]                                            # five owners, 100 models
+    assert concentration.top_fraction_share(owned, 0.2) == pytest.approx(0.5)     # the largest owner
+    assert concentration.top_fraction_share(owned, 0.01) == pytest.approx(0.5)    # still one owner
+    assert concentration.top_fraction_share(owned, 0.4) == pytest.approx(0.8)
+    assert concentration.top_fraction_share([5, 30, 50, 10, 5], 0.4) == pytest.approx(0.8)   # order does not matter
+    assert concentration.top_fraction_share(owned, 1.0) == 1.0
+    assert math.isnan(concentration.top_fraction_share([], 0.1))
+    with pytest.raises(ValueError):
+        concentration.top_fraction_share(owned, 0)
+
+
+def test_model_owner():
+    assert concentration.model_owner("google/t5-small") == "google"
+    assert concentration.model_owner("sentence-transformers/all-MiniLM-L6-v2") == "sentence-transformers"
+    assert concentration.model_owner("bert-base-uncased") == concentration.NO_OWNER
+    assert concentration.model_owner("a/b/c") == "a"

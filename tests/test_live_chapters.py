@@ -227,7 +227,8 @@ def test_turnover_adds_the_snapshot_as_the_latest_hugging_face_point(run, in_cac
     assert "ranks its 30 models by their downloads over the last 30 days" in page.text
     assert "fewer models than K = 1,000" in page.text
     assert page.glue["hf_snapshots"] == 4                                      # three published lists and the snapshot
-    assert "The paragraph below reads the book's own build" in page.text
+    assert page.glue["comparison_summary"].startswith(f"This run computes from hub snapshot {HUB} (captured ")
+    assert page.glue["comparison_reading"].startswith("On what matters for the claim")     # this run's values
 
 
 # --- tiny and empty snapshots ------------------------------------------------------------------------

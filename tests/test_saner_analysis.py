@@ -112,6 +112,23 @@ def test_chi_square_independence():
 
 # --- months, totals, type sets -------------------------------------------------------------------
 
+def test_format_p_for_sentences():
+    assert stats.format_p(0.0321) == "p = 0.032"
+    assert stats.format_p(0.5) == "p = 0.5"
+    assert stats.format_p(1.234e-5) == "p = 1.2e-05"
+    assert stats.format_p(0.0) == "p < 1e-300"
+    assert stats.format_p(float("nan")) == "p not computed" and stats.format_p(None) == "p not computed"
+    assert stats.format_p(np.float64(0.04)) == "p = 0.04"
+    with pytest.raises(ValueError):
+        stats.format_p(1.5)
+
+
+def test_effect_word():
+    assert [stats.effect_word(r) for r in (0.05, -0.15, 0.3, -0.49, 0.5, 0.9)] == [
+        "negligible", "small", "medium", "medium", "large", "large"]
+    assert stats.effect_word(float("nan")) == "unknown"
+
+
 def test_months_between():
     assert saner.months_between("2020-11", "2021-02") == ["2020-11", "2020-12", "2021-01", "2021-02"]
     assert saner.months_between("2021-02", "2021-01") == []
@@ -441,17 +458,17 @@ def test_snapshot_tables_are_checked(monkeypatch):
 
 # --- small helpers -------------------------------------------------------------------------------
 
-def test_p_label_and_format_value():
+def test_p_label():
     assert saner.p_label(0.01, 0.01, strict=False) == "p <= 0.01"
     assert saner.p_label(0.01, 0.01, strict=True) == "p = 0.01"
     assert saner.p_label(0.001, 0.05) == "p < 0.05"
     assert saner.p_label(float("nan"), 0.05) == "p not computed"
-    assert saner.format_value(1237) == "1,237"
-    assert saner.format_value(14.382632) == "14.3826"
-    assert saner.format_value(float("nan")) == ""
-    assert saner.format_value("p < 0.05") == "p < 0.05"
 
 
-def test_show_escapes_text_and_hides_the_index():
-    html = saner.show(pd.DataFrame({"pattern": ["> ?5gb", "a & b"], "share": [1.234, 2.0]}), {"share": "{:.1f}"}).to_html()
-    assert "&gt; ?5gb" in html and "a &amp; b" in html and "1.2" in html
+def test_reported_reads_the_claims_registry():
+    from hfcompendium import claims
+
+    registry = claims.load_claims()
+    assert saner.reported("saner2024.fig3.spearman_rho") == registry["saner2024.fig3.spearman_rho"].reported
+    with pytest.raises(KeyError):
+        saner.reported("saner2024.no_such_claim")

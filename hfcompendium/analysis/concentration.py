@@ -1,4 +1,5 @@
-"""How concentrated a popularity distribution is: top-k share, Gini coefficient, Lorenz curve."""
+"""How concentrated a popularity distribution is: top-k share, share of the top fraction, Gini
+coefficient, Lorenz curve; and the owner of a Hub model id, to measure concentration by owner."""
 
 from __future__ import annotations
 
@@ -22,6 +23,26 @@ def top_k_share(values: Iterable[float], k: int) -> float:
     if k < 0:
         raise ValueError("k must be zero or positive")
     return float(array[:k].sum() / total) if total > 0 else float("nan")
+
+
+def top_fraction_share(values: Iterable[float], fraction: float) -> float:
+    """Share of the total held by the largest `fraction` of the values (0 < fraction <= 1): the
+    round(n * fraction) largest, but at least one. NaN for an empty input or a zero total."""
+    if not 0 < fraction <= 1:
+        raise ValueError("fraction must be in (0, 1]")
+    array = _values(values)
+    if len(array) == 0:
+        return float("nan")
+    return top_k_share(array, max(1, round(len(array) * fraction)))
+
+
+NO_OWNER = "(no owner: legacy id)"
+
+
+def model_owner(model_id: str) -> str:
+    """The owner of a Hub model id, the part before the slash ("google" for "google/t5-small"); the
+    Hub's oldest models have ids without one ("bert-base-uncased") and get `NO_OWNER`."""
+    return model_id.split("/", 1)[0] if "/" in model_id else NO_OWNER
 
 
 def gini(values: Iterable[float]) -> float:

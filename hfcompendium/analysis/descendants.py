@@ -21,11 +21,14 @@ def loglog_fit(downloads, counts, drop_duplicates: bool = True, epsilon: float =
 
     drop_duplicates: keep one row per distinct (downloads, count) pair first, as the original script does
     positive_only:   drop rows with zero downloads (their log would sit at log10(eps))
-    Returns slope, intercept and the number of points fitted (NaN slope below two distinct x values).
+    Rows whose logarithm is undefined (a value + eps of zero or less, as zeros with eps = 0) are
+    left out. Returns slope, intercept and the number of points fitted (NaN slope below two
+    distinct x values).
     """
     frame = pd.DataFrame({"x": np.asarray(downloads, dtype=float), "y": np.asarray(counts, dtype=float)}).dropna()
     if positive_only:
         frame = frame[(frame["x"] > 0) & (frame["y"] > 0)]
+    frame = frame[(frame["x"] + epsilon > 0) & (frame["y"] + epsilon > 0)]
     if drop_duplicates:
         frame = frame.drop_duplicates()
     n = len(frame)
@@ -69,3 +72,22 @@ def fit_sensitivity(downloads, counts) -> pd.DataFrame:
         rows.append({"variant": "Kendall rank correlation, all rows", "statistic": "kendall_tau",
                      "value": kendall.statistic, "n": len(x), "p": kendall.pvalue})
     return pd.DataFrame(rows, columns=["variant", "statistic", "value", "n", "low", "high", "p"])
+
+
+def zero_slope_share(x, y) -> float:
+    """Share of zero slopes among the pairwise slopes a Theil-Sen fit of `y` on `x` takes: of the
+    pairs of points with different x (pairs with equal x have no slope), those with equal y. Above
+    one half, the median slope, Theil-Sen's estimate, is zero. Pairs with a missing value are left
+    out; NaN when no pair has different x."""
+    frame = pd.DataFrame({"x": np.asarray(x, dtype=float), "y": np.asarray(y, dtype=float)}).dropna()
+
+    def pairs(sizes) -> float:
+        sizes = np.asarray(sizes, dtype=float)
+        return float((sizes * (sizes - 1) / 2).sum())
+
+    n = len(frame)
+    distinct_x = n * (n - 1) / 2 - pairs(frame["x"].value_counts())
+    if distinct_x <= 0:
+        return float("nan")
+    flat = pairs(frame["y"].value_counts()) - pairs(frame.value_counts())
+    return float(flat / distinct_x)

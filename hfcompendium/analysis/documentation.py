@@ -128,6 +128,16 @@ def agreement(reference: Iterable[bool], predicted: Iterable[bool]) -> dict[str,
             "recall": recall, "f1": f1, "kappa": kappa}
 
 
+def popularity_groups(downloads: pd.Series, groups: int) -> pd.Series:
+    """Group numbers 1..`groups` of equal size (as equal as `pandas.qcut` makes them) by downloads,
+    group 1 the most downloaded; ties keep the order of the series. `popularity_groups(d, 10) == 1`
+    is the most downloaded tenth, the same models whatever else is grouped."""
+    if groups < 1:
+        raise ValueError("groups must be at least 1")
+    rank = downloads.rank(ascending=False, method="first")
+    return pd.qcut(rank, groups, labels=range(1, groups + 1)).astype("int64")
+
+
 def top_bottom(frame: pd.DataFrame, by: str, n: int) -> pd.DataFrame:
     """The `n` rows with the highest and the `n` with the lowest `by` (rows without a value dropped;
     ties keep the frame's order), with a `group` column "top" or "bottom"."""
@@ -170,3 +180,11 @@ def compare_groups(top: Iterable[float], bottom: Iterable[float], n_boot: int = 
             "rb_low": float(np.percentile(boot_rb, tail)), "rb_high": float(np.percentile(boot_rb, 100 - tail)),
             "mean_diff": float(a.mean() - b.mean()), "diff_low": float(np.percentile(boot_diff, tail)),
             "diff_high": float(np.percentile(boot_diff, 100 - tail))}
+
+
+def top_better(result, alpha: float = 0.01) -> int:
+    """1 when a `compare_groups` result (a dict or a row with `p` and `rank_biserial`) shows the
+    top group scoring higher at p < `alpha`, else 0 (also when either value is missing): the
+    reading of ESEM 2024's hypothesis that better documented models are more popular."""
+    p, rb = result["p"], result["rank_biserial"]
+    return int(bool(p == p and rb == rb and p < alpha and rb > 0))

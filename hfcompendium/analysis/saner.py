@@ -101,17 +101,8 @@ def _check_long(table: pd.DataFrame, what: str) -> pd.DataFrame:
 
 
 # =============================================================================================
-# Claims of a chapter
+# Reported values
 # =============================================================================================
-
-PAPER = "saner2024"
-
-
-def chapter_claim_ids(chapter: str) -> list[str]:
-    """Ids of the claims `data/claims/saner2024.yml` assigns to `chapter`, in file order."""
-    from hfcompendium import claims
-
-    return [cid for cid, c in claims.load_claims().items() if c.paper == PAPER and c.chapter == chapter]
 
 
 def reported(claim_id: str):
@@ -119,52 +110,6 @@ def reported(claim_id: str):
     from hfcompendium import claims
 
     return claims.load_claims()[claim_id].reported
-
-
-def comparison_table(chapter: str) -> pd.DataFrame:
-    """The claims of `chapter` recorded in this kernel: where, statement, reported, reproduced, verdict, note."""
-    from hfcompendium import claims
-
-    table = claims.recorded_table(PAPER + ".")
-    return table[table["id"].isin(chapter_claim_ids(chapter))].reset_index(drop=True)
-
-
-def format_value(value) -> str:
-    """A reported or computed value for display (see `hfcompendium.claims.format_value`)."""
-    from hfcompendium import claims
-
-    return claims.format_value(value)
-
-
-def comparison_display(chapter: str) -> pd.DataFrame:
-    """`comparison_table(chapter)` with the values formatted for reading (see `format_value`)."""
-    table = comparison_table(chapter).copy()
-    for column in ("reported", "reproduced"):
-        table[column] = table[column].map(format_value).astype("str")
-    return table
-
-
-def show(table: pd.DataFrame, formats: dict | None = None, na_rep: str = ""):
-    """A chapter table: no index column, text HTML-escaped, optional per-column formats."""
-    from hfcompendium.display import table as styled_table
-
-    return styled_table(table, formats, na_rep=na_rep)
-
-
-def unrecorded_claims(chapter: str) -> list[str]:
-    """Claims of `chapter` that no cell of this kernel has recorded yet (should be empty at the end)."""
-    from hfcompendium import claims
-
-    done = set(claims.recorded_table(PAPER + ".")["id"])
-    return [cid for cid in chapter_claim_ids(chapter) if cid not in done]
-
-
-def verdict_counts(table: pd.DataFrame) -> dict:
-    """Number of claims per verdict in a comparison table (every verdict present, 0 if none)."""
-    from hfcompendium import claims
-
-    counts = table["verdict"].value_counts()
-    return {v: int(counts.get(v, 0)) for v in claims.VERDICTS}
 
 
 def p_label(p: float, threshold: float, strict: bool = True) -> str:

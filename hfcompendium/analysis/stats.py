@@ -14,6 +14,8 @@ are pingouin's or scipy's; nothing is re-implemented here.
   effect size (pingouin.mwu).
 - `sample_size_proportion(N)`: Cochran's sample size for a proportion in a finite population.
 - `chi_square_independence(table)`: chi-square test of independence with Cramer's V (scipy).
+- `format_p(p)`: a p-value for a sentence or a note ("p = 0.032", "p = 1.2e-05", "p < 1e-300").
+- `effect_word(r)`: the size of a correlation-type effect in words (negligible, small, medium, large).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["Correlation", "spearman", "kendall_trend", "adjust_pvalues", "shapiro", "mann_whitney",
-           "sample_size_proportion", "chi_square_independence",
+           "sample_size_proportion", "chi_square_independence", "format_p", "effect_word",
            "P_ADJUST_METHODS"]
 
 P_ADJUST_METHODS = {"holm": "holm", "bh": "fdr_bh", "fdr_bh": "fdr_bh", "bonferroni": "bonf", "bonf": "bonf"}
@@ -225,3 +227,29 @@ def chi_square_independence(table) -> dict:
     return {"chi2": float(result.statistic), "dof": int(result.dof), "p": float(result.pvalue),
             "cramers_v": float(contingency.association(counts.astype("int64"), method="cramer")),
             "min_expected": float(result.expected_freq.min()), "note": ""}
+
+
+def format_p(p, digits: int = 2) -> str:
+    """A p-value for a sentence or a note: "p = 0.032" from 0.001 on (`digits` significant
+    digits), "p = 1.2e-05" below, "p < 1e-300" when it underflowed to zero (scipy returns 0.0
+    for p-values below the smallest float), "p not computed" when missing."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "p not computed"
+    p = float(p)
+    if p < 0 or p > 1:
+        raise ValueError(f"{p} is not a p-value")
+    if p == 0:
+        return "p < 1e-300"
+    if p < 0.001:
+        return f"p = {p:.{max(digits - 1, 0)}e}"
+    return f"p = {p:.{digits}g}"
+
+
+def effect_word(r) -> str:
+    """The size of a correlation-type effect (Pearson, Spearman, rank-biserial r) in words, by
+    Cohen's thresholds on |r|: "negligible" below 0.1, "small" below 0.3, "medium" below 0.5,
+    "large" from 0.5; "unknown" when missing."""
+    if r is None or r != r:
+        return "unknown"
+    size = abs(float(r))
+    return "negligible" if size < 0.1 else "small" if size < 0.3 else "medium" if size < 0.5 else "large"

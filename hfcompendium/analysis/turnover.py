@@ -101,6 +101,29 @@ def live_point_note(name: str, models: int, k: int, limit: int | None = None) ->
     return text
 
 
+def snapshot_label(date: str, name: str) -> str:
+    """A snapshot's label in the chapter's tables: its date, then its name in brackets
+    ("2022-06-26 (icse2023_sdist_0_1_3)"). `months_between` reads the date back."""
+    return f"{date} ({name})"
+
+
+def months_between(earlier: str | None, later: str | None) -> float:
+    """Months (of 30.44 days, to one decimal) from the date of one `snapshot_label` to the next;
+    NaN when either is missing or does not start with a date ("YYYY-MM" or "YYYY-MM-DD")."""
+    def date(label):
+        if not isinstance(label, str) or " (" not in label:
+            return None
+        try:
+            return pd.Timestamp(label.split(" (", 1)[0])
+        except ValueError:
+            return None
+
+    start, end = date(earlier), date(later)
+    if start is None or end is None:
+        return float("nan")
+    return round((end - start).days / 30.44, 1)
+
+
 def parse_snapshot_ids(text: str, allowed: Sequence[str]) -> list[str]:
     """The ids of a comma-separated parameter, in the given order, each checked against `allowed`.
 
