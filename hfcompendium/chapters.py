@@ -17,6 +17,7 @@ on the command line are validated here, before any kernel starts.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from . import paths
 
 PARAM_TYPES = ("int", "float", "str", "bool", "month", "date", "snapshot")
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class ParameterError(ValueError):
@@ -135,6 +137,8 @@ def coerce(spec: ParamSpec, raw: object) -> object:
             value = int(raw) if isinstance(raw, int) and not isinstance(raw, bool) else int(text)
         elif spec.type == "float":
             value = float(text)
+            if not math.isfinite(value):
+                raise ParameterError(f"{name}={raw!r} is not a finite number")
         elif spec.type == "bool":
             lowered = text.lower()
             if lowered not in {"true", "false", "1", "0", "yes", "no"}:
@@ -146,7 +150,12 @@ def coerce(spec: ParamSpec, raw: object) -> object:
                 raise ValueError
             value = text
         elif spec.type == "date":
-            value = dt.date.fromisoformat(text).isoformat()
+            if not DATE.match(text):
+                raise ValueError
+            try:
+                value = dt.date.fromisoformat(text).isoformat()
+            except ValueError as exc:      # 2023-02-30: the form is right, the day does not exist
+                raise ParameterError(f"{name}={raw!r} is not a date that exists ({exc})") from None
         elif spec.type == "snapshot":
             value = text
             allowed = snapshot_choices(spec.kind)

@@ -44,8 +44,10 @@ def load(source_id: str, *, use_cache: bool = True) -> pd.DataFrame:
     if use_cache and cache_file.exists():
         runlog.append(runlog.READS_FILE, {"source": src.id, "sha256": src.sha256})
         try:
-            return pd.read_parquet(cache_file)
-        except Exception:  # unreadable cache entry: rebuild it below
+            # Entries are written with page checksums: a damaged one fails here instead of
+            # returning wrong values.
+            return pd.read_parquet(cache_file, page_checksum_verification=True)
+        except Exception:  # unreadable or damaged cache entry: rebuild it below
             cache_file.unlink(missing_ok=True)
     table = readers.resolve(src.reader)(path(source_id), src)
     if use_cache:
@@ -78,9 +80,13 @@ def provenance(source_ids: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("source")
 
 
+# Part of every table cache key: entries of an older format are simply never read again.
+CACHE_FORMAT = "parquet with page checksums"
+
+
 def _table_cache_file(src: Source) -> Path:
     key = hashlib.sha256(
-        (src.sha256 + src.reader + readers.reader_fingerprint(src.reader)).encode()
+        (src.sha256 + src.reader + readers.reader_fingerprint(src.reader) + CACHE_FORMAT).encode()
     ).hexdigest()[:24]
     return paths.table_cache_dir() / f"{src.id}-{key}.parquet"
 
@@ -90,7 +96,7 @@ def _store_table(table: pd.DataFrame, target: Path) -> None:
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=".partial-", suffix=".parquet")
     os.close(fd)
     try:
-        table.to_parquet(name, index=False)
+        table.to_parquet(name, index=False, write_page_checksum=True)
         os.replace(name, target)
     except Exception:
         # Tables with cells parquet cannot hold are simply not cached.

@@ -25,12 +25,14 @@ class Figure:
     target: str = ""
     met: bool | None = None
     detail: dict = field(default_factory=dict)
+    higher_is_better: bool = False     # a rate (records/s) rather than a time or a size
 
     @property
     def ratio(self) -> float | None:
+        """How many times better than the baseline: baseline/value for times and sizes, value/baseline for rates."""
         if self.baseline in (None, 0) or self.value == 0:
             return None
-        return self.baseline / self.value
+        return self.value / self.baseline if self.higher_is_better else self.baseline / self.value
 
 
 def machine() -> dict:
@@ -44,7 +46,7 @@ def machine() -> dict:
 
 
 def print_table(figures: list[Figure]) -> None:
-    header = f"{'benchmark':<22} {'measure':<34} {'value':>12} {'baseline':>12} {'speed-up':>9}  target / met"
+    header = f"{'benchmark':<22} {'measure':<34} {'value':>12} {'baseline':>12} {'x better':>9}  target / met"
     print(header)
     print("-" * len(header))
     for f in figures:

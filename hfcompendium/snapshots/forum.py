@@ -37,7 +37,7 @@ import msgspec
 from .. import __version__
 from . import forum_tables
 from .capture import Progress, check_endpoint, choose_name, open_journal, publish, staging_dir
-from .journal import Journal, write_json_atomically
+from .journal import Journal, json_line, tolerant_json, write_json_atomically
 from .model_types import transformers_version, valid_model_types
 from .registry import SnapshotError, SnapshotInfo, snapshot_dir, utc_now
 from .retries import RetryPolicy, Throttle, retry_after_seconds, send_with_retries
@@ -177,7 +177,13 @@ class _StoredTopic(msgspec.Struct):
 def stored_topic_ids(journal: Journal) -> set[int]:
     """Ids of the topics already stored (decoding only the id of each stored line)."""
     decoder = msgspec.json.Decoder(_StoredTopic)
-    return {decoder.decode(line).topic.id for line in journal.iter_lines()}
+    ids = set()
+    for line in journal.iter_lines():
+        try:
+            ids.add(decoder.decode(line).topic.id)
+        except msgspec.DecodeError:       # a broken emoji (lone surrogate escape) elsewhere in the topic
+            ids.add(msgspec.convert(tolerant_json(line), _StoredTopic).topic.id)
+    return ids
 
 
 def crawl_topics(client: DiscourseClient, journal: Journal, state: dict, *, progress: Progress,
@@ -207,7 +213,7 @@ def crawl_topics(client: DiscourseClient, journal: Journal, state: dict, *, prog
                         stored.add(summary["id"])
                         continue
                     raise
-                line = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
+                line = json_line(record)
                 state = journal.append([line], {**state, "count": state["count"] + 1})
                 stored.add(summary["id"])
                 bar.update(1)

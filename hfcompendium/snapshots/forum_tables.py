@@ -21,7 +21,6 @@ or from a post flagged `accepted_answer`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -31,6 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .hub_tables import MODEL_TYPES_MONTHLY_SCHEMA, TIMESTAMP, month_range
+from .journal import tolerant_json
 from .mentions import matcher_for
 
 TOPICS_SCHEMA = pa.schema([
@@ -230,7 +230,7 @@ def convert_topic_lines(lines: Iterable[bytes], writer: ForumTablesWriter) -> di
     """Convert stored topic lines (e.g. `Journal.iter_lines()`) into tables; returns the table files."""
     for number, line in enumerate(lines, start=1):
         try:
-            record = json.loads(line)
+            record = tolerant_json(line)
         except ValueError as exc:
             raise ValueError(f"raw topic line {number} is not valid JSON ({exc})") from None
         writer.add(record)

@@ -53,7 +53,7 @@ from .. import __version__
 from ..fetch import sha256_of
 from . import hub_tables
 from .capture import Progress, check_endpoint, choose_name, open_journal, publish, staging_dir
-from .journal import Journal
+from .journal import Journal, json_line, tolerant_json
 from .model_types import transformers_version, valid_model_types
 from .registry import SnapshotInfo, check_name, snapshot_dir, utc_now
 from .retries import RetryPolicy, ratelimit_reset_seconds, retry_after_seconds, send_with_retries
@@ -173,7 +173,7 @@ def crawl_models(client: HubClient, journal: Journal, state: dict, *, limit: int
                 raise HubError(f"GET {url} names itself as the next page; stopping to avoid a loop")
             count = state["count"] + len(records)
             done = next_url is None or (limit is not None and count >= limit)
-            lines = [json.dumps(r, ensure_ascii=False, separators=(",", ":")).encode() for r in records]
+            lines = [json_line(r) for r in records]
             state = journal.append(lines, {**state, "next_url": None if done else next_url, "count": count,
                                            "pages": state["pages"] + 1, "done": done})
             bar.update(len(records))
@@ -194,7 +194,10 @@ def sentinel_model_ids(models: Journal) -> list[str]:
     found = []
     for line in models.iter_lines():
         if SENTINEL_TEXT.encode() in line:
-            record = decoder.decode(line)
+            try:
+                record = decoder.decode(line)
+            except (msgspec.DecodeError, UnicodeDecodeError):    # odd text elsewhere in the record
+                record = msgspec.convert(tolerant_json(line), _IdAndCreation, strict=False)
             model_id = record.id if record.id is not None else record.modelId
             if record.createdAt == SENTINEL_TEXT and isinstance(model_id, str):
                 found.append(model_id)
@@ -249,7 +252,7 @@ def capture_hub(*, name: str | None = None, endpoint: str | None = None, limit: 
     if first_commit_dates:
         first_commits = fetch_first_commit_dates(client, journal, journal.directory, progress=Progress(progress, " models"))
     writer = hub_tables.HubTablesWriter(staging_dir(directory), valid_model_types(), first_commits)
-    files = hub_tables.convert_json_blocks(journal.iter_blocks(), writer)
+    files = hub_tables.convert_journal(journal, writer)
     return publish(directory, files, kind="hub", source="api", endpoint=endpoint, captured_at=state["captured_at"],
                    parameters={**parameters, "first_commit_dates": first_commit_dates},
                    transformers_version=transformers_version(), notes=dict(writer.notes))

@@ -15,9 +15,41 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator
+
+BLOCK_BYTES = 16 << 20      # bytes read at a time by `iter_blocks`
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def json_line(record) -> bytes:
+    """A record as one line of compact UTF-8 JSON.
+
+    Text with a lone surrogate (a broken emoji, "\\ud83d" alone) cannot be written as UTF-8;
+    such a record is written with ASCII escapes instead, so it is kept exactly as received."""
+    try:
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
+    except UnicodeEncodeError:
+        return json.dumps(record, ensure_ascii=True, separators=(",", ":")).encode()
+
+
+def tolerant_json(line: bytes):
+    """A JSON line decoded even if it holds bytes that are not UTF-8 or escapes of lone surrogates:
+    both become U+FFFD, so the text can go into tables. Raises ValueError if it is not JSON."""
+    value = json.loads(line.decode("utf-8", "replace"))
+    return _without_lone_surrogates(value) if _SURROGATE_ESCAPE.search(line) else value
+
+
+def _without_lone_surrogates(value):
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [_without_lone_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def write_json_atomically(target: Path, payload: dict) -> None:
@@ -103,7 +135,7 @@ class Journal:
                 if stripped:
                     yield stripped
 
-    def iter_blocks(self, block_bytes: int = 16 << 20) -> Iterator[bytes]:
+    def iter_blocks(self, block_bytes: int = BLOCK_BYTES) -> Iterator[bytes]:
         """The complete lines in blocks of about `block_bytes`, each block ending with a newline.
 
         Converters decode a whole block at once, which is much faster than line by line."""
@@ -122,6 +154,10 @@ class Journal:
                 if cut:
                     yield data[:cut]
                 carry = data[cut:]
+
+    def complete_bytes(self) -> int:
+        """How many bytes of the lines file are complete (0 without a checkpoint)."""
+        return self._complete_bytes()
 
     def _complete_bytes(self) -> int:
         if not self.checkpoint_path.exists():

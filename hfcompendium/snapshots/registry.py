@@ -133,6 +133,7 @@ def load_table(name: str, table: str) -> pd.DataFrame:
     if table not in info.tables:
         raise SnapshotError(f"Snapshot {name!r} has no table {table!r}; tables: {', '.join(sorted(info.tables))}")
     entry = info.tables[table]
+    _check_table_file(info, table)
     runlog.append(runlog.READS_FILE, {"source": f"snapshot:{name}/{table}", "sha256": entry.sha256})
     arrow = pq.read_table(info.table_path(table))
     nullable_ints = {f.name for f in arrow.schema if pa.types.is_integer(f.type) and f.nullable}
@@ -140,6 +141,29 @@ def load_table(name: str, table: str) -> pd.DataFrame:
     for column in nullable_ints:
         frame[column] = frame[column].astype("Int64")
     return frame
+
+
+_VERIFIED: dict[Path, tuple[int, int, str]] = {}    # table file -> (size, mtime, sha256) checked in this process
+
+
+def _check_table_file(info: SnapshotInfo, table: str) -> None:
+    """Refuse a table file whose bytes are not those the manifest recorded (damaged, truncated, replaced)."""
+    path, expected = info.table_path(table), info.tables[table].sha256
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise SnapshotError(f"Table {table!r} of snapshot {info.name!r} is missing: {path} does not exist. "
+                            f"Delete {info.path} and capture the snapshot again.") from None
+    if _VERIFIED.get(path) == (stat.st_size, stat.st_mtime_ns, expected):
+        return
+    actual = sha256_of(path)
+    if actual != expected:
+        raise SnapshotError(
+            f"Table {table!r} of snapshot {info.name!r} is damaged: {path} has sha256 {actual}, but the "
+            f"manifest records {expected}. Nothing was read. Delete {info.path} and capture the snapshot "
+            "again (or restore the file from a backup)."
+        )
+    _VERIFIED[path] = (stat.st_size, stat.st_mtime_ns, expected)
 
 
 def origin(info: SnapshotInfo) -> str:
