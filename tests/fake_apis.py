@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
+import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
@@ -43,6 +44,29 @@ def local_server() -> HTTPServer:
     http = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     http.start()
     return http
+
+
+@pytest.fixture(scope="module")
+def server():
+    """One local server per test module (import this fixture into a test module to use it)."""
+    http = local_server()
+    yield http
+    http.clear()
+    http.stop()
+
+
+def isolate_capture(tmp_path: Path, monkeypatch, token: str | None = None) -> None:
+    """Fresh caches and Hugging Face home for one test; no endpoint, run log or token from outside
+    (or exactly `token`)."""
+    monkeypatch.setenv("HFCOMPENDIUM_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
+    monkeypatch.delenv("HF_ENDPOINT", raising=False)
+    monkeypatch.delenv("HFCOMPENDIUM_RUN_DIR", raising=False)
+    if token is None:
+        monkeypatch.delenv("HF_TOKEN", raising=False)
+    else:
+        monkeypatch.setenv("HF_TOKEN", token)
 
 
 class FakeHub:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from fake_apis import FakeDiscourse, FakeHub, fast_policy, forum_fixture, local_server
+from fake_apis import FakeDiscourse, FakeHub, fast_policy, forum_fixture, isolate_capture, server  # server: a fixture
 from werkzeug import Response
 
 from hfcompendium import display, pages
@@ -34,20 +34,9 @@ TYPES = valid_model_types()
 HOSTILE_ID = 'evil/<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
-@pytest.fixture(scope="module")
-def server():
-    http = local_server()
-    yield http
-    http.clear()
-    http.stop()
-
-
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, monkeypatch):
-    monkeypatch.setenv("HFCOMPENDIUM_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-    monkeypatch.delenv("HF_TOKEN", raising=False)
-    monkeypatch.delenv("HFCOMPENDIUM_RUN_DIR", raising=False)
+    isolate_capture(tmp_path, monkeypatch)
 
 
 def record(model_id: str, **fields) -> dict:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from fake_apis import FakeDiscourse, FakeHub, fast_policy, local_server
+from fake_apis import FakeDiscourse, FakeHub, fast_policy, isolate_capture, server  # server: a fixture
 from werkzeug import Response
 
 from hfcompendium.snapshots.forum import capture_forum
@@ -18,20 +18,9 @@ SECRET = "hf_SeCrEt-token-4b1d"
 pytestmark = pytest.mark.timeout(60)
 
 
-@pytest.fixture(scope="module")
-def server():
-    http = local_server()
-    yield http
-    http.clear()
-    http.stop()
-
-
 @pytest.fixture(autouse=True)
 def with_token(tmp_path, monkeypatch, caplog):
-    monkeypatch.setenv("HFCOMPENDIUM_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-    monkeypatch.setenv("HF_TOKEN", SECRET)
-    monkeypatch.delenv("HFCOMPENDIUM_RUN_DIR", raising=False)
+    isolate_capture(tmp_path, monkeypatch, token=SECRET)
     caplog.set_level(logging.DEBUG)
 
 

@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 import pytest
-from fake_apis import FakeDiscourse, FakeHub, Sleeps, fast_policy, local_server
+from fake_apis import FakeDiscourse, FakeHub, Sleeps, fast_policy, isolate_capture, server  # server: a fixture
 from werkzeug import Response
 
 from hfcompendium.snapshots import cli as snapshot_cli
@@ -27,21 +27,9 @@ HUB_TABLES = ("models", "model_types_monthly", "cards_monthly", "base_model_link
 pytestmark = pytest.mark.timeout(60)
 
 
-@pytest.fixture(scope="module")
-def server():
-    http = local_server()
-    yield http
-    http.clear()
-    http.stop()
-
-
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, monkeypatch):
-    monkeypatch.setenv("HFCOMPENDIUM_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-    monkeypatch.delenv("HF_TOKEN", raising=False)
-    monkeypatch.delenv("HF_ENDPOINT", raising=False)
-    monkeypatch.delenv("HFCOMPENDIUM_RUN_DIR", raising=False)
+    isolate_capture(tmp_path, monkeypatch)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from collections import Counter
 
 import pandas as pd
 import pytest
-from fake_apis import FakeDiscourse, Sleeps, fast_policy, local_server
+from fake_apis import FakeDiscourse, Sleeps, fast_policy, isolate_capture, server  # server: a fixture
 from fake_apis import forum_fixture as fixture
 from werkzeug import Response
 
@@ -26,20 +26,9 @@ TABLES = ("topics", "posts", "topic_mentions", "mentions_monthly")
 pytestmark = pytest.mark.timeout(60)
 
 
-@pytest.fixture(scope="module")
-def server():
-    http = local_server()
-    yield http
-    http.clear()
-    http.stop()
-
-
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, monkeypatch):
-    monkeypatch.setenv("HFCOMPENDIUM_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-    monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
-    monkeypatch.delenv("HFCOMPENDIUM_RUN_DIR", raising=False)
+    isolate_capture(tmp_path, monkeypatch)
 
 
 def capture(fake, name, **options):

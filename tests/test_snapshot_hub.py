@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from fake_apis import FakeHub, Sleeps, fast_policy, local_server
+from fake_apis import FakeHub, Sleeps, fast_policy, isolate_capture, server  # server: a fixture
 from werkzeug import Response
 
 from hfcompendium.snapshots import hub_records, registry
@@ -29,22 +29,9 @@ TABLES = ("models", "model_types_monthly", "cards_monthly", "base_model_links", 
 pytestmark = pytest.mark.timeout(60)
 
 
-@pytest.fixture(scope="module")
-def server():
-    http = local_server()
-    yield http
-    http.clear()
-    http.stop()
-
-
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, monkeypatch):
-    monkeypatch.setenv("HFCOMPENDIUM_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-    monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
-    monkeypatch.delenv("HF_TOKEN", raising=False)
-    monkeypatch.delenv("HF_ENDPOINT", raising=False)
-    monkeypatch.delenv("HFCOMPENDIUM_RUN_DIR", raising=False)
+    isolate_capture(tmp_path, monkeypatch)
 
 
 def tables_of(name: str) -> dict[str, pd.DataFrame]:
