@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -41,8 +42,14 @@ def test_every_chapter_and_generated_page_is_rendered(built_book):
 def test_first_chapter_shows_computed_table_one_and_an_offline_chart(built_book):
     html = (built_book / "book" / "executed" / "saner_rq1_challenges.html").read_text()
     assert "Model usage and understanding" in html or "Model Usage and Understanding" in html
-    assert "<svg" in html, "the chart must be inline SVG, not a CDN-loaded script"
+    # Charts are SVG files of the site (rendered when the chapter executed), not CDN-loaded scripts.
+    charts = re.findall(r'<img alt="([^"]*)" src="\.\./\.\./(_images/[0-9a-f]+\.svg)"', html)
+    assert charts, "the chapter shows no SVG chart"
+    for alt_text, source in charts:
+        assert alt_text and not alt_text.endswith(".svg"), "a chart needs a real alt text"
+        assert "<svg" in (built_book / source).read_text()[:2000]
     assert "cdn.jsdelivr.net" not in html and "vega@" not in html
+    assert "Fig. " in html, "charts are numbered figures"
 
 
 def test_claims_json_lists_every_claim_with_a_verdict(built_book):
