@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import paths, readers, runlog
 from .fetch import fetch
-from .registry import Source, get_source, load_registry, sources_matching
+from .registry import Source, get_source, sources_matching
 
 __all__ = ["load", "load_many", "path", "source", "sources", "provenance"]
 

@@ -26,7 +26,6 @@ tag_b = "Intermediate"
 
 # %%
 import altair as alt
-import pandas as pd
 from myst_nb import glue
 
 from hfcompendium import charts, claims, data, display

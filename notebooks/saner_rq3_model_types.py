@@ -40,7 +40,7 @@ import altair as alt
 import pandas as pd
 from myst_nb import glue
 
-from hfcompendium import charts, claims, data, display
+from hfcompendium import charts, claims, display
 from hfcompendium.analysis import live, saner, stats
 
 CHAPTER = "saner_rq3_model_types"

@@ -38,7 +38,7 @@ import altair as alt
 import pandas as pd
 from myst_nb import glue
 
-from hfcompendium import charts, claims, data, display
+from hfcompendium import charts, claims, display
 from hfcompendium.analysis import live, saner
 
 CHAPTER = "saner_rq3_trends"

@@ -16,6 +16,9 @@ import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+# The fake Hub and Discourse servers: their `server` fixture is available to every test module.
+pytest_plugins = ["fake_apis"]
+
 
 def pytest_configure(config):
     if not os.environ.get("HFCOMPENDIUM_MIRROR"):

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from fake_apis import FakeDiscourse, FakeHub, fast_policy, forum_fixture, isolate_capture, server  # server: a fixture
+from fake_apis import FakeDiscourse, FakeHub, fast_policy, forum_fixture, isolate_capture
 from werkzeug import Response
 
 from hfcompendium import display, pages

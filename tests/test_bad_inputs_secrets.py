@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from fake_apis import FakeDiscourse, FakeHub, fast_policy, isolate_capture, server  # server: a fixture
+from fake_apis import FakeDiscourse, FakeHub, fast_policy, isolate_capture
 from werkzeug import Response
 
 from hfcompendium.snapshots.forum import capture_forum

@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 import pytest
-from fake_apis import FakeDiscourse, FakeHub, Sleeps, fast_policy, isolate_capture, server  # server: a fixture
+from fake_apis import FakeDiscourse, FakeHub, Sleeps, fast_policy, isolate_capture
 from werkzeug import Response
 
 from hfcompendium.snapshots import cli as snapshot_cli

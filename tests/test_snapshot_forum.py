@@ -12,7 +12,7 @@ from collections import Counter
 
 import pandas as pd
 import pytest
-from fake_apis import FakeDiscourse, Sleeps, fast_policy, isolate_capture, server  # server: a fixture
+from fake_apis import FakeDiscourse, Sleeps, fast_policy, isolate_capture
 from fake_apis import forum_fixture as fixture
 from werkzeug import Response
 

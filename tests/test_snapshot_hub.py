@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from fake_apis import FakeHub, Sleeps, fast_policy, isolate_capture, server  # server: a fixture
+from fake_apis import FakeHub, Sleeps, fast_policy, isolate_capture
 from werkzeug import Response
 
 from hfcompendium.snapshots import hub_records, registry

@@ -20,7 +20,6 @@ or from a post flagged `accepted_answer`.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -30,7 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .hub_tables import MODEL_TYPES_MONTHLY_SCHEMA, TIMESTAMP, month_range
-from .journal import tolerant_json
+from .journal import parse_utc, tolerant_json
 from .mentions import matcher_for
 
 TOPICS_SCHEMA = pa.schema([
@@ -117,14 +116,6 @@ def post_text(post: dict) -> str:
     return html_to_text(cooked) if isinstance(cooked, str) else ""
 
 
-def _time(text) -> dt.datetime | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
 
 
 def _int(value) -> int | None:
@@ -164,11 +155,11 @@ class ForumTablesWriter:
                 posts.setdefault(post["id"], post)
         ordered = sorted(posts.values(), key=lambda p: (_int(p.get("post_number")) or 0, p["id"]))
         texts = [post_text(p) for p in ordered]
-        created = _time(topic.get("created_at"))
+        created = parse_utc(topic.get("created_at"))
         self._add_topic(topic, topic_id, created, ordered)
         for post, text in zip(ordered, texts):
             self._rows["posts"].append({"id": post["id"], "topic_id": topic_id, "post_number": _int(post.get("post_number")),
-                                        "created_at": _time(post.get("created_at")),
+                                        "created_at": parse_utc(post.get("created_at")),
                                         "username": post.get("username") if isinstance(post.get("username"), str) else None,
                                         "text": text})
         title = topic.get("title") if isinstance(topic.get("title"), str) else ""

@@ -24,7 +24,6 @@ not stop the conversion of millions.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import gc
 import json
 import os
@@ -46,7 +45,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.ipc
 
-from .journal import tolerant_json
+from .journal import parse_utc, tolerant_json
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 DUMP_BATCH_ROWS = 20_000
@@ -347,17 +346,9 @@ def timestamps(values: list) -> pa.Array:
     try:
         return pc.cast(strings, TIMESTAMP)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return pa.array([_parse_time(v) for v in strings.to_pylist()], TIMESTAMP)
+        return pa.array([parse_utc(v) for v in strings.to_pylist()], TIMESTAMP)
 
 
-def _parse_time(text: str | None) -> dt.datetime | None:
-    if not text:
-        return None
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
 
 
 # ---------------------------------------------------------------- reading a public dump

@@ -13,6 +13,8 @@ rerun continues with neither duplicates nor gaps.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import json
 import os
 import re
@@ -163,3 +165,14 @@ class Journal:
         if not self.checkpoint_path.exists():
             return 0
         return int(json.loads(self.checkpoint_path.read_text(encoding="utf-8")).get("bytes", 0))
+
+
+def parse_utc(text) -> dt.datetime | None:
+    """An ISO timestamp from a raw record as an aware UTC datetime; None when absent or malformed."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
